@@ -1,0 +1,205 @@
+import { arn } from './aws-identifiers';
+import { PolicyDocument } from './policy-document';
+import { PolicyStatement } from './policy-statement';
+
+/**
+ * The facts the admin/app access model is built from. Ids may be Terraform references.
+ */
+export interface AccessModel {
+  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The admin VPC: management actions are only allowed from here. */
+  readonly adminVpcId: string;
+  /** Secrets Manager endpoint(s) of the app VPC: secret values only through these. */
+  readonly appSecretsManagerEndpointIds: readonly string[];
+  /** KMS endpoint(s) of the app VPC: key usage (decrypt, encrypt, data keys) only through these. */
+  readonly appKmsEndpointIds: readonly string[];
+  /** Principals that may manage secrets and keys from anywhere (break-glass, the deploy role). Never empty. */
+  readonly managementExemptPrincipalArns: readonly string[];
+}
+
+/** Actions that change a secret, its value, policy, rotation or tags. */
+export const SECRET_MANAGEMENT_ACTIONS = [
+  'secretsmanager:Put*',
+  'secretsmanager:Update*',
+  'secretsmanager:Delete*',
+  'secretsmanager:Restore*',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:CancelRotateSecret',
+  'secretsmanager:TagResource',
+  'secretsmanager:UntagResource',
+  'secretsmanager:ReplicateSecretToRegions',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
+];
+/** Actions that read a secret's value. */
+export const SECRET_VALUE_ACTIONS = ['secretsmanager:GetSecretValue'];
+/** Actions that read metadata only. */
+export const SECRET_READ_ACTIONS = ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:GetResourcePolicy'];
+/** Cryptographic use of a key. */
+export const KEY_USAGE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+/** Administration of a key: policy, state, deletion, grants, tags, rotation. */
+export const KEY_MANAGEMENT_ACTIONS = [
+  'kms:Create*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Enable*',
+  'kms:Disable*',
+  'kms:Revoke*',
+  'kms:Retire*',
+  'kms:Delete*',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:ImportKeyMaterial',
+  'kms:ReplicateKey',
+  'kms:RotateKeyOnDemand',
+  'kms:TagResource',
+  'kms:UntagResource',
+];
+
+/** `arn:<partition>:iam::<account>:root`: the account, so identity policies apply. */
+export function accountRoot(partition: string, accountId: string): string {
+  return arn({ partition, service: 'iam', region: '', account: accountId, resource: 'root' });
+}
+
+/** ARN pattern of a secret by name (Secrets Manager appends `-` and six random characters). */
+export function secretArnPattern(partition: string, region: string, accountId: string, name: string): string {
+  return arn({ partition, service: 'secretsmanager', region, account: accountId, resource: `secret:${name}-??????` });
+}
+
+/** Exempts AWS services acting for the caller (Secrets Manager decrypting with the key). */
+function notViaAwsService(statement: PolicyStatement): PolicyStatement {
+  return statement.addCondition('Bool', 'aws:ViaAWSService', 'false');
+}
+
+/**
+ * Secret resource policy of the admin/app model: the value only through the app VPC's Secrets
+ * Manager endpoint; management only from the admin VPC, except the exempt principals; metadata
+ * reads from anywhere in the account.
+ */
+export function secretPolicy(model: AccessModel): PolicyDocument {
+  return new PolicyDocument({
+    kind: 'resource',
+    statements: [
+      new PolicyStatement({
+        sid: 'AllowReadMetadataFromAccount',
+        principal: { AWS: [accountRoot(model.partition, model.accountId)] },
+        actions: SECRET_READ_ACTIONS,
+      }),
+      new PolicyStatement({
+        sid: 'DenySecretValueOutsideAppEndpoint',
+        effect: 'Deny',
+        principal: '*',
+        actions: SECRET_VALUE_ACTIONS,
+        conditions: { StringNotEquals: { 'aws:SourceVpce': model.appSecretsManagerEndpointIds } },
+      }),
+      new PolicyStatement({
+        sid: 'DenyManagementOutsideAdminVpc',
+        effect: 'Deny',
+        principal: '*',
+        actions: SECRET_MANAGEMENT_ACTIONS,
+        conditions: {
+          StringNotEquals: { 'aws:SourceVpc': model.adminVpcId },
+          ArnNotLike: { 'aws:PrincipalArn': model.managementExemptPrincipalArns },
+        },
+      }),
+    ],
+  });
+}
+
+/**
+ * KMS key policy of the admin/app model: the account delegates to IAM (so the key can never be
+ * orphaned); usage only through the app VPC's KMS endpoint; administration only from the admin VPC,
+ * except the exempt principals; AWS services acting for a caller (Secrets Manager) exempt.
+ */
+export function keyPolicy(model: AccessModel): PolicyDocument {
+  return new PolicyDocument({
+    kind: 'key',
+    statements: [
+      new PolicyStatement({
+        sid: 'EnableIamPolicies',
+        principal: { AWS: [accountRoot(model.partition, model.accountId)] },
+        actions: ['kms:*'],
+      }),
+      notViaAwsService(
+        new PolicyStatement({
+          sid: 'DenyKeyUsageOutsideAppEndpoint',
+          effect: 'Deny',
+          principal: '*',
+          actions: KEY_USAGE_ACTIONS,
+          conditions: { StringNotEquals: { 'aws:SourceVpce': model.appKmsEndpointIds } },
+        }),
+      ),
+      notViaAwsService(
+        new PolicyStatement({
+          sid: 'DenyKeyAdministrationOutsideAdminVpc',
+          effect: 'Deny',
+          principal: '*',
+          actions: KEY_MANAGEMENT_ACTIONS,
+          conditions: {
+            StringNotEquals: { 'aws:SourceVpc': model.adminVpcId },
+            ArnNotLike: { 'aws:PrincipalArn': model.managementExemptPrincipalArns },
+          },
+        }),
+      ),
+    ],
+  });
+}
+
+/** Props of an endpoint policy preset. */
+export interface EndpointPolicyScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Only these principals may use the endpoint. @default - any principal of the account */
+  readonly principalArns?: readonly string[];
+}
+
+function accountStatement(sid: string, scope: EndpointPolicyScope, actions: readonly string[], resources: readonly string[] = ['*']): PolicyStatement {
+  const statement = new PolicyStatement({
+    sid,
+    principal: '*',
+    actions,
+    resources,
+    conditions: { StringEquals: { 'aws:PrincipalAccount': scope.accountId } },
+  });
+  if (scope.principalArns?.length) statement.addCondition('ArnLike', 'aws:PrincipalArn', scope.principalArns);
+  return statement;
+}
+
+/** Endpoint policy admitting any action on any resource, for principals of the account only. */
+export function accountOnlyEndpointPolicy(iamPrefix: string, scope: EndpointPolicyScope): PolicyDocument {
+  return new PolicyDocument({ kind: 'endpoint', statements: [accountStatement('AllowAccountPrincipals', scope, [`${iamPrefix}:*`])] });
+}
+
+/** App Secrets Manager endpoint policy: only the listed secrets of the account, only read actions. */
+export function appSecretsEndpointPolicy(scope: EndpointPolicyScope, secretNames: readonly string[]): PolicyDocument {
+  const doc = new PolicyDocument({ kind: 'endpoint' });
+  if (secretNames.length) {
+    doc.addStatements(
+      accountStatement(
+        'AllowListedSecrets',
+        scope,
+        [...SECRET_VALUE_ACTIONS, ...SECRET_READ_ACTIONS],
+        secretNames.map((n) => secretArnPattern(scope.partition, scope.region, scope.accountId, n)),
+      ),
+    );
+  }
+  doc.addStatements(accountStatement('AllowListSecrets', scope, ['secretsmanager:ListSecrets']));
+  return doc;
+}
+
+/** App KMS endpoint policy: only keys of the account behind the listed aliases, only usage actions. */
+export function appKmsEndpointPolicy(scope: EndpointPolicyScope, aliases: readonly string[]): PolicyDocument {
+  const doc = new PolicyDocument({ kind: 'endpoint' });
+  const keys = arn({ partition: scope.partition, service: 'kms', region: scope.region, account: scope.accountId, resource: 'key/*' });
+  const statement = accountStatement('AllowListedKeys', scope, [...KEY_USAGE_ACTIONS, 'kms:DescribeKey'], [keys]);
+  if (aliases.length) {
+    statement.addCondition('ForAnyValue:StringEquals', 'kms:ResourceAliases', aliases);
+    doc.addStatements(statement);
+  }
+  doc.addStatements(accountStatement('AllowListKeysAndAliases', scope, ['kms:ListAliases', 'kms:ListKeys']));
+  return doc;
+}

@@ -1,0 +1,83 @@
+import { invalidValue } from './errors';
+
+/** AWS partitions this module set knows, with their DNS suffix and service-name prefix. */
+export interface PartitionInfo {
+  /** Partition name used in ARNs, e.g. `aws`, `aws-cn`, `aws-us-gov`. */
+  readonly name: string;
+  /** DNS suffix of public endpoints, e.g. `amazonaws.com`. */
+  readonly dnsSuffix: string;
+  /** Reverse-DNS prefix of endpoint service names, e.g. `com.amazonaws`. */
+  readonly serviceNamePrefix: string;
+}
+
+const PARTITIONS: Record<string, PartitionInfo> = {
+  aws: { name: 'aws', dnsSuffix: 'amazonaws.com', serviceNamePrefix: 'com.amazonaws' },
+  'aws-cn': { name: 'aws-cn', dnsSuffix: 'amazonaws.com.cn', serviceNamePrefix: 'cn.com.amazonaws' },
+  'aws-us-gov': { name: 'aws-us-gov', dnsSuffix: 'amazonaws.com', serviceNamePrefix: 'com.amazonaws' },
+};
+
+/** A region name such as `us-west-2`, `cn-north-1`, `us-gov-west-1`, `ap-southeast-3`. */
+export const REGION_PATTERN = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+const RESOURCE_ID_PATTERNS = {
+  vpc: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  subnet: /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  sg: /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  vpce: /^vpce-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  pl: /^pl-([0-9a-f]{8}|[0-9a-f]{17})$/,
+} as const;
+
+/** Kinds of EC2 resource ids the guardrails check. */
+export type ResourceIdKind = keyof typeof RESOURCE_ID_PATTERNS;
+
+/** True when `value` is a well-formed id of the given kind (`vpc-` + 8 or 17 lower-case hex). */
+export function isResourceId(kind: ResourceIdKind, value: string): boolean {
+  return RESOURCE_ID_PATTERNS[kind].test(value);
+}
+
+/** Throws unless `value` is a well-formed `kind` id; says so when it is an id of another kind. */
+export function assertResourceId(kind: ResourceIdKind, value: string, field: string): void {
+  if (isResourceId(kind, value)) return;
+  const other = (Object.keys(RESOURCE_ID_PATTERNS) as ResourceIdKind[]).find((k) => isResourceId(k, value));
+  const hint = other ? ` (this is a ${other}- id, not a ${kind}- id)` : '';
+  throw invalidValue('PLS_BAD_RESOURCE_ID', field, value, `a ${kind}- id: "${kind}-" followed by 8 or 17 lower-case hex digits${hint}`);
+}
+
+/** Throws unless `region` is a well-formed AWS region name. */
+export function assertRegion(region: string, field = 'region'): void {
+  if (!REGION_PATTERN.test(region)) {
+    throw invalidValue('PLS_BAD_REGION', field, region, 'an AWS region name such as "us-west-2"');
+  }
+}
+
+/** Throws unless `accountId` is 12 digits. */
+export function assertAccountId(accountId: string, field = 'accountId'): void {
+  if (!ACCOUNT_ID_PATTERN.test(accountId)) {
+    throw invalidValue('PLS_BAD_ACCOUNT_ID', field, accountId, 'a 12-digit AWS account id');
+  }
+}
+
+/** The partition a region belongs to. */
+export function partitionOf(region: string): PartitionInfo {
+  if (region.startsWith('cn-')) return PARTITIONS['aws-cn'];
+  if (region.startsWith('us-gov-')) return PARTITIONS['aws-us-gov'];
+  return PARTITIONS.aws;
+}
+
+/** Builds an ARN in the partition of `region`. `region` may be empty for global services (IAM). */
+export function arn(parts: { partition: string; service: string; region: string; account: string; resource: string }): string {
+  return `arn:${parts.partition}:${parts.service}:${parts.region}:${parts.account}:${parts.resource}`;
+}
+
+/** Throws unless `value` is an ARN whose partition is `partition` (and, for IAM, whose account is 12 digits). */
+export function assertArnInPartition(value: string, partition: string, field: string): void {
+  const match = /^arn:([a-z-]+):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/.exec(value);
+  if (!match) {
+    throw invalidValue('PLS_BAD_ARN', field, value, `an ARN such as "arn:${partition}:iam::111122223333:role/name"`);
+  }
+  if (match[1] !== partition) {
+    throw invalidValue('PLS_ARN_PARTITION', field, value, `an ARN in partition "${partition}" (the partition of the region); write "arn:${partition}:..."`);
+  }
+}

@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { invalidValue } from './errors';
+import { PolicyDocument } from './policy-document';
+import { PolicyStatement } from './policy-statement';
+import { validatePolicyDocument } from './policy-validation';
+
+/** Props of a {@link CustomerManagedKey}. */
+export interface CustomerManagedKeyProps {
+  /** Alias, `alias/<name>` (not `alias/aws/…`, which AWS reserves). */
+  readonly alias: string;
+  /** Key description. @default - the alias */
+  readonly description?: string;
+  /** Key policy (kind `key`); more statements can be added with `addToPolicy`. */
+  readonly policy: PolicyDocument;
+  /** Waiting period before deletion, 7–30 days. @default 30 */
+  readonly deletionWindowInDays?: number;
+  /** Yearly automatic rotation of key material; turning it off is rejected. @default true */
+  readonly enableKeyRotation?: boolean;
+  /** Days between automatic rotations, 90–2560. @default - AWS default (365) */
+  readonly rotationPeriodInDays?: number;
+  /** Tags. @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+/**
+ * A symmetric customer-managed KMS key with an alias: rotation on, a 30-day deletion window,
+ * `prevent_destroy`, and a key policy rendered at synth and never applied with the lockout safety
+ * check bypassed.
+ */
+export class CustomerManagedKey extends Construct {
+  public readonly key: KmsKey;
+  public readonly aliasResource: KmsAlias;
+  public readonly policy: PolicyDocument;
+  public readonly alias: string;
+
+  constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
+    super(scope, id);
+    if (!ALIAS_PATTERN.test(props.alias) || props.alias.startsWith('alias/aws/')) {
+      throw invalidValue('PLS_KMS_ALIAS', 'alias', props.alias, 'an alias "alias/<name>" of letters, digits, "/", "_" and "-", not under "alias/aws/"');
+    }
+    const deletionWindowInDays = props.deletionWindowInDays ?? 30;
+    if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
+      throw invalidValue('PLS_KMS_DELETION_WINDOW', 'deletionWindowInDays', deletionWindowInDays, 'a whole number of days from 7 to 30 (30 recommended)');
+    }
+    if (props.enableKeyRotation === false) {
+      throw invalidValue('PLS_KMS_ROTATION_OFF', 'enableKeyRotation', false, 'true: keys that protect secrets rotate their key material');
+    }
+    if (props.rotationPeriodInDays !== undefined && (props.rotationPeriodInDays < 90 || props.rotationPeriodInDays > 2560)) {
+      throw invalidValue('PLS_KMS_ROTATION_PERIOD', 'rotationPeriodInDays', props.rotationPeriodInDays, 'a number of days from 90 to 2560');
+    }
+    if (props.policy.kind !== 'key') {
+      throw invalidValue('PLS_POLICY_KIND', 'policy.kind', props.policy.kind, '"key": build the document with new PolicyDocument({ kind: "key" })');
+    }
+    this.alias = props.alias;
+    this.policy = props.policy;
+    this.key = new KmsKey(this, 'key', {
+      description: props.description ?? props.alias,
+      keyUsage: 'ENCRYPT_DECRYPT',
+      customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+      enableKeyRotation: true,
+      rotationPeriodInDays: props.rotationPeriodInDays,
+      deletionWindowInDays,
+      bypassPolicyLockoutSafetyCheck: false,
+      policy: Lazy.stringValue({ produce: () => this.policy.render() }),
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+    });
+    this.aliasResource = new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+    this.node.addValidation({
+      validate: () =>
+        this.policy.isEmpty
+          ? [`[PLS_POLICY_EMPTY] ${this.node.path}: key policy has no statements; a key needs at least the account delegation statement`]
+          : validatePolicyDocument(this.policy, `${this.node.path}.policy`),
+    });
+  }
+
+  /** Adds a statement to the key policy (rendered at synth). */
+  public addToPolicy(statement: PolicyStatement): void {
+    this.policy.addStatements(statement);
+  }
+
+  /** The key ARN. */
+  public get keyArn(): string {
+    return this.key.arn;
+  }
+}

@@ -1,0 +1,53 @@
+import { partitionOf } from './aws-identifiers';
+
+/** Props of an {@link EndpointService}. */
+export interface EndpointServiceProps {
+  /** Short name as in `com.amazonaws.<region>.<shortName>`, e.g. `secretsmanager`, `kms-fips`. */
+  readonly shortName: string;
+  /** The IAM service prefix of its actions. @default - the short name up to the first `-` */
+  readonly iamPrefix?: string;
+  /** TCP port the endpoint listens on. @default 443 */
+  readonly port?: number;
+  /** Whether private DNS is on unless the caller says otherwise. @default true */
+  readonly privateDnsDefault?: boolean;
+}
+
+/**
+ * An AWS service reachable through an interface VPC endpoint. Use the curated constants
+ * (`EndpointService.SECRETS_MANAGER`, `.KMS`, `.KMS_FIPS`) or `EndpointService.of('ssm')`.
+ */
+export class EndpointService {
+  /** AWS Secrets Manager. */
+  public static readonly SECRETS_MANAGER = new EndpointService({ shortName: 'secretsmanager' });
+  /** AWS KMS. */
+  public static readonly KMS = new EndpointService({ shortName: 'kms' });
+  /** AWS KMS with FIPS 140 validated endpoints. */
+  public static readonly KMS_FIPS = new EndpointService({ shortName: 'kms-fips', iamPrefix: 'kms' });
+
+  /** Any other AWS service by its short name. */
+  public static of(shortName: string, options: Omit<EndpointServiceProps, 'shortName'> = {}): EndpointService {
+    return new EndpointService({ shortName, ...options });
+  }
+
+  public readonly shortName: string;
+  public readonly iamPrefix: string;
+  public readonly port: number;
+  public readonly privateDnsDefault: boolean;
+
+  constructor(props: EndpointServiceProps) {
+    this.shortName = props.shortName;
+    this.iamPrefix = props.iamPrefix ?? props.shortName.split('-')[0];
+    this.port = props.port ?? 443;
+    this.privateDnsDefault = props.privateDnsDefault ?? true;
+  }
+
+  /** Full endpoint service name in the region's partition, e.g. `com.amazonaws.us-west-2.kms`. */
+  public serviceName(region: string): string {
+    return `${partitionOf(region).serviceNamePrefix}.${region}.${this.shortName}`;
+  }
+
+  /** The public regional hostname private DNS answers for, e.g. `kms.us-west-2.amazonaws.com`. */
+  public publicHostname(region: string): string {
+    return `${this.shortName}.${region}.${partitionOf(region).dnsSuffix}`;
+  }
+}

@@ -1,0 +1,232 @@
+import { Construct, IConstruct } from 'constructs';
+import { Lazy, TerraformStack, Token } from 'cdktf';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { assertRegion, assertResourceId } from './aws-identifiers';
+import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
+import { EndpointService } from './endpoint-service';
+import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
+import { GuardrailError, invalidValue } from './errors';
+import { PolicyDocument } from './policy-document';
+import { PolicyStatement } from './policy-statement';
+import { validatePolicyDocument } from './policy-validation';
+
+/** IP address families an endpoint serves. */
+export type EndpointIpAddressType = 'ipv4' | 'dualstack' | 'ipv6';
+/** DNS record types private DNS creates. */
+export type DnsRecordIpType = 'ipv4' | 'dualstack' | 'ipv6' | 'service-defined';
+
+/** Options shared by the {@link InterfaceEndpoint} constructor and `ServiceEndpoints.addInterfaceEndpoint`. */
+export interface InterfaceEndpointOptions extends EndpointIngressSources {
+  /** The service, e.g. `EndpointService.SECRETS_MANAGER`. */
+  readonly service: EndpointService;
+  /** Subnets for the endpoint's network interfaces. @default - the VPC's subnets */
+  readonly subnets?: readonly SubnetPlacement[];
+  /** Only use subnets in these AZs (for services not offered in every AZ). @default - every AZ given */
+  readonly allowedAvailabilityZones?: readonly string[];
+  /** Resolve the service's public hostname to the endpoint inside the VPC. @default - the service's default (true) */
+  readonly privateDnsEnabled?: boolean;
+  /** Private DNS only for the inbound Resolver endpoint. @default false */
+  readonly privateDnsOnlyForInboundResolverEndpoint?: boolean;
+  /** Record types private DNS creates. @default - AWS default for the address type */
+  readonly dnsRecordIpType?: DnsRecordIpType;
+  /** IP address type of the endpoint. @default 'ipv4' */
+  readonly ipAddressType?: EndpointIpAddressType;
+  /** Bring your own security groups instead of creating one. @default - one group is created from the ingress sources */
+  readonly securityGroupIds?: readonly string[];
+  /** Endpoint policy; statements can also be added later with `addToPolicy`. @default - AWS default (full access) unless statements are added */
+  readonly policy?: PolicyDocument;
+  /** Tags on the endpoint and its security group. @default - none */
+  readonly tags?: Record<string, string>;
+  /** Create/update/delete timeouts, e.g. `{ create: '15m' }`. @default - provider defaults (10m) */
+  readonly timeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+}
+
+/** Props of an {@link InterfaceEndpoint}. */
+export interface InterfaceEndpointProps extends InterfaceEndpointOptions {
+  /** The VPC the endpoint goes into. */
+  readonly vpc: EndpointVpc;
+  /** Region of the VPC; builds the service name and partition. */
+  readonly region: string;
+}
+
+const privateDnsRegistry = new WeakMap<TerraformStack, Map<string, string>>();
+
+/** Checks the subnet list: non-empty, no duplicates, one per AZ, AZs in the allow-list. Returns the subnets kept. */
+export function checkSubnets(subnets: readonly SubnetPlacement[], region: string, allowedAzs?: readonly string[], field = 'subnets'): SubnetPlacement[] {
+  if (subnets.length === 0) {
+    throw invalidValue('PLS_SUBNETS_EMPTY', field, subnets, 'at least one subnet; give one subnet per Availability Zone');
+  }
+  const ids = new Map<string, number>();
+  const azs = new Map<string, number>();
+  subnets.forEach((s, i) => {
+    if (!Token.isUnresolved(s.subnetId)) assertResourceId('subnet', s.subnetId, `${field}[${i}].subnetId`);
+    if (ids.has(s.subnetId)) {
+      throw invalidValue('PLS_SUBNET_DUPLICATE', `${field}[${i}].subnetId`, s.subnetId, `each subnet once (it is also ${field}[${ids.get(s.subnetId)}])`);
+    }
+    ids.set(s.subnetId, i);
+    if (!Token.isUnresolved(s.availabilityZone)) {
+      if (!new RegExp(`^${region}[a-z]$`).test(s.availabilityZone)) {
+        throw invalidValue('PLS_BAD_AZ', `${field}[${i}].availabilityZone`, s.availabilityZone, `an Availability Zone of ${region}, such as "${region}a"`);
+      }
+      if (azs.has(s.availabilityZone)) {
+        throw invalidValue(
+          'PLS_SUBNET_DUPLICATE_AZ',
+          `${field}[${i}].availabilityZone`,
+          s.availabilityZone,
+          `one subnet per Availability Zone (${field}[${azs.get(s.availabilityZone)}] is already in ${s.availabilityZone})`,
+        );
+      }
+      azs.set(s.availabilityZone, i);
+    }
+  });
+  if (!allowedAzs) return [...subnets];
+  const kept = subnets.filter((s) => allowedAzs.includes(s.availabilityZone));
+  if (kept.length === 0) {
+    throw invalidValue(
+      'PLS_SUBNETS_NOT_IN_ALLOWED_AZS',
+      'allowedAvailabilityZones',
+      allowedAzs,
+      `at least one AZ that holds a subnet (${subnets.map((s) => s.availabilityZone).join(', ')})`,
+    );
+  }
+  return kept;
+}
+
+/**
+ * An interface VPC endpoint (PrivateLink) for one AWS service: network interfaces in one subnet per
+ * AZ, a security group admitting tcp/443 from the given sources only, private DNS, and an endpoint
+ * policy bound late so statements added after construction are kept.
+ */
+export class InterfaceEndpoint extends Construct {
+  /** True for constructs of this class (works across module copies). */
+  public static isInterfaceEndpoint(x: IConstruct): x is InterfaceEndpoint {
+    return x instanceof InterfaceEndpoint;
+  }
+
+  public readonly service: EndpointService;
+  public readonly region: string;
+  public readonly vpcEndpoint: VpcEndpoint;
+  public readonly policy: PolicyDocument;
+  public readonly securityGroup?: EndpointSecurityGroup;
+  public readonly privateDnsEnabled: boolean;
+  public readonly subnets: readonly SubnetPlacement[];
+
+  constructor(scope: Construct, id: string, props: InterfaceEndpointProps) {
+    super(scope, id);
+    assertRegion(props.region, 'region');
+    if (!Token.isUnresolved(props.vpc.vpcId)) assertResourceId('vpc', props.vpc.vpcId, 'vpc.vpcId');
+    this.service = props.service;
+    this.region = props.region;
+    this.subnets = checkSubnets(props.subnets ?? props.vpc.subnets, props.region, props.allowedAvailabilityZones);
+    this.privateDnsEnabled = props.privateDnsEnabled ?? props.service.privateDnsDefault;
+    if (this.privateDnsEnabled) this.checkPrivateDns(props.vpc);
+    if (props.privateDnsOnlyForInboundResolverEndpoint && !this.privateDnsEnabled) {
+      throw invalidValue('PLS_DNS_OPTIONS', 'privateDnsOnlyForInboundResolverEndpoint', true, 'privateDnsEnabled true, or drop this option');
+    }
+
+    let securityGroupIds: string[];
+    if (props.securityGroupIds?.length) {
+      if (props.allowedCidrs?.length || props.sourceSecurityGroupIds?.length || props.prefixListIds?.length) {
+        throw new GuardrailError(
+          'PLS_SG_BYO_AND_SOURCES',
+          'securityGroupIds',
+          'found both securityGroupIds and ingress sources; either bring your own groups or let the endpoint create one from allowedCidrs / sourceSecurityGroupIds / prefixListIds',
+        );
+      }
+      props.securityGroupIds.forEach((g, i) => {
+        if (!Token.isUnresolved(g)) assertResourceId('sg', g, `securityGroupIds[${i}]`);
+      });
+      securityGroupIds = [...props.securityGroupIds];
+    } else {
+      this.securityGroup = new EndpointSecurityGroup(this, 'security-group', {
+        vpcId: props.vpc.vpcId,
+        description: `Interface endpoint for ${props.service.shortName}: tcp/443 from allowed sources`,
+        allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
+        sourceSecurityGroupIds: props.sourceSecurityGroupIds,
+        prefixListIds: props.prefixListIds,
+        tags: props.tags,
+      });
+      securityGroupIds = [this.securityGroup.securityGroupId];
+    }
+
+    this.policy = props.policy ?? new PolicyDocument({ kind: 'endpoint' });
+    const dnsOptions =
+      props.dnsRecordIpType || props.privateDnsOnlyForInboundResolverEndpoint !== undefined
+        ? { dnsRecordIpType: props.dnsRecordIpType, privateDnsOnlyForInboundResolverEndpoint: props.privateDnsOnlyForInboundResolverEndpoint }
+        : undefined;
+    this.vpcEndpoint = new VpcEndpoint(this, 'endpoint', {
+      vpcId: props.vpc.vpcId,
+      serviceName: props.service.serviceName(props.region),
+      vpcEndpointType: 'Interface',
+      subnetIds: this.subnets.map((s) => s.subnetId),
+      securityGroupIds,
+      privateDnsEnabled: this.privateDnsEnabled,
+      ipAddressType: props.ipAddressType ?? 'ipv4',
+      dnsOptions,
+      policy: Lazy.stringValue({ produce: () => (this.policy.isEmpty ? undefined : this.policy.render()) }),
+      tags: props.tags,
+      timeouts: props.timeouts,
+      lifecycle:
+        this.privateDnsEnabled && props.vpc.dnsPrecondition
+          ? {
+              precondition: [
+                {
+                  condition: props.vpc.dnsPrecondition,
+                  errorMessage: `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
+                },
+              ],
+            }
+          : undefined,
+    });
+    this.node.addValidation({ validate: () => validatePolicyDocument(this.policy, `${this.node.path}.policy`) });
+  }
+
+  /** Adds a statement to the endpoint policy; it is rendered at synth, so late additions are kept. */
+  public addToPolicy(statement: PolicyStatement): void {
+    this.policy.addStatements(statement);
+  }
+
+  /** The endpoint id (`vpce-…`). */
+  public get endpointId(): string {
+    return this.vpcEndpoint.id;
+  }
+
+  /** The endpoint ARN. */
+  public get endpointArn(): string {
+    return this.vpcEndpoint.arn;
+  }
+
+  /** The regional endpoint-specific DNS name, as an `https://` URL for `--endpoint-url`. */
+  public get endpointUrl(): string {
+    return `https://${this.vpcEndpoint.dnsEntry.get(0).dnsName}`;
+  }
+
+  private checkPrivateDns(vpc: EndpointVpc): void {
+    for (const [attribute, value] of [
+      ['enableDnsSupport', vpc.enableDnsSupport],
+      ['enableDnsHostnames', vpc.enableDnsHostnames],
+    ] as const) {
+      if (value === false) {
+        throw invalidValue(
+          'PLS_PRIVATE_DNS_NEEDS_VPC_DNS',
+          `vpc.${attribute}`,
+          false,
+          `true when private DNS is on (${this.service.shortName}); turn ${attribute} on or set privateDnsEnabled to false`,
+        );
+      }
+    }
+    const stack = TerraformStack.of(this);
+    const registry = privateDnsRegistry.get(stack) ?? new Map<string, string>();
+    privateDnsRegistry.set(stack, registry);
+    const key = `${vpc.vpcId}|${this.service.publicHostname(this.region)}`;
+    const other = registry.get(key);
+    if (other) {
+      throw new GuardrailError(
+        'PLS_PRIVATE_DNS_CONFLICT',
+        'privateDnsEnabled',
+        `a second private-DNS endpoint for ${this.service.shortName} in VPC ${vpc.vpcId} (${other} already has one); AWS fails the apply with ConflictingDomainExists. Reuse ${other} or set privateDnsEnabled to false`,
+      );
+    }
+    registry.set(key, this.node.path);
+  }
+}

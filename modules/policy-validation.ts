@@ -1,0 +1,22 @@
+import { PolicyDocument, PolicyKind } from './policy-document';
+import { POLICY_RULES, PolicyJson } from './rules';
+
+/** Runs every policy rule on a rendered policy; returns messages prefixed with `where` and the rule code. */
+export function validatePolicyJson(text: string, kind: PolicyKind, where: string): string[] {
+  let policy: PolicyJson;
+  try {
+    policy = JSON.parse(text) as PolicyJson;
+  } catch (e) {
+    return [`[PLS_POLICY_JSON] ${where}: not valid JSON (${(e as Error).message})`];
+  }
+  if (!policy || typeof policy !== 'object' || policy.Statement === undefined) {
+    return [`[PLS_POLICY_JSON] ${where}: found no Statement; expected {"Version": "2012-10-17", "Statement": [...]}`];
+  }
+  return POLICY_RULES.flatMap((rule) => rule.check({ policy, text, kind }).map((m) => `[${rule.code}] ${where}: ${m}`));
+}
+
+/** Validates a {@link PolicyDocument} as it renders now (tokens left unresolved). */
+export function validatePolicyDocument(doc: PolicyDocument, where: string): string[] {
+  if (doc.isEmpty) return [];
+  return validatePolicyJson(doc.render(), doc.kind, where);
+}

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
+import { invalidValue } from './errors';
+import { checkIngressCidr } from './endpoint-security-group';
+
+/** Props of a {@link PrivateVpc}. */
+export interface PrivateVpcProps {
+  /** IPv4 CIDR of the VPC, /16 to /24. */
+  readonly cidrBlock: string;
+  /** AZs to create one private subnet in each (1 to 16). */
+  readonly availabilityZones: readonly string[];
+  /** Region, to check the AZ names. */
+  readonly region: string;
+  /** `enableDnsSupport`; private DNS needs it. @default true */
+  readonly enableDnsSupport?: boolean;
+  /** `enableDnsHostnames`; private DNS needs it. @default true */
+  readonly enableDnsHostnames?: boolean;
+  /** Name tag prefix. @default 'private' */
+  readonly name?: string;
+  /** Tags on the VPC and subnets. @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/** Splits an IPv4 CIDR into `count` equal subnets (the smallest power of two ≥ count, at least 16 ways). */
+export function splitCidr(cidr: string, count: number): string[] {
+  const [address, prefixText] = cidr.split('/');
+  const prefix = Number(prefixText);
+  const base = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const newPrefix = prefix + Math.max(4, Math.ceil(Math.log2(Math.max(count, 1))));
+  if (newPrefix > 28)
+    throw invalidValue('PLS_VPC_CIDR_TOO_SMALL', 'cidrBlock', cidr, `a block large enough for ${count} subnets of at least /28 (use /24 or larger)`);
+  const size = 2 ** (32 - newPrefix);
+  return Array.from({ length: count }, (_, i) => {
+    const n = base + i * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.')}/${newPrefix}`;
+  });
+}
+
+/**
+ * A VPC created for endpoints: DNS support and hostnames on (private DNS needs both), one private
+ * subnet per AZ with no route out, and the default security group emptied so nothing uses it.
+ */
+export class PrivateVpc extends Construct implements EndpointVpc {
+  public readonly vpc: Vpc;
+  public readonly subnetResources: Subnet[];
+  public readonly subnets: SubnetPlacement[];
+  public readonly cidrBlocks: string[];
+  public readonly enableDnsSupport: boolean;
+  public readonly enableDnsHostnames: boolean;
+
+  constructor(scope: Construct, id: string, props: PrivateVpcProps) {
+    super(scope, id);
+    if (checkIngressCidr(props.cidrBlock, 'cidrBlock') !== 'ipv4' || !/\/(1[6-9]|2[0-4])$/.test(props.cidrBlock)) {
+      throw invalidValue('PLS_VPC_CIDR', 'cidrBlock', props.cidrBlock, 'an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"');
+    }
+    const azs = props.availabilityZones;
+    if (azs.length === 0) throw invalidValue('PLS_SUBNETS_EMPTY', 'availabilityZones', azs, 'at least one Availability Zone');
+    azs.forEach((az, i) => {
+      if (!new RegExp(`^${props.region}[a-z]$`).test(az)) {
+        throw invalidValue('PLS_BAD_AZ', `availabilityZones[${i}]`, az, `an Availability Zone of ${props.region}, such as "${props.region}a"`);
+      }
+      if (azs.indexOf(az) !== i) throw invalidValue('PLS_SUBNET_DUPLICATE_AZ', `availabilityZones[${i}]`, az, 'each Availability Zone once');
+    });
+    this.enableDnsSupport = props.enableDnsSupport ?? true;
+    this.enableDnsHostnames = props.enableDnsHostnames ?? true;
+    const name = props.name ?? 'private';
+    this.vpc = new Vpc(this, 'vpc', {
+      cidrBlock: props.cidrBlock,
+      enableDnsSupport: this.enableDnsSupport,
+      enableDnsHostnames: this.enableDnsHostnames,
+      tags: { ...props.tags, Name: name },
+    });
+    new DefaultSecurityGroup(this, 'default-security-group', {
+      vpcId: this.vpc.id,
+      tags: { ...props.tags, Name: `${name}-default-unused` },
+    });
+    const cidrs = splitCidr(props.cidrBlock, azs.length);
+    this.subnetResources = azs.map(
+      (az, i) =>
+        new Subnet(this, `subnet-${az}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: cidrs[i],
+          mapPublicIpOnLaunch: false,
+          tags: { ...props.tags, Name: `${name}-${az}` },
+        }),
+    );
+    this.subnets = this.subnetResources.map((s, i) => ({ subnetId: s.id, availabilityZone: azs[i] }));
+    this.cidrBlocks = [props.cidrBlock];
+  }
+
+  /** The VPC id. */
+  public get vpcId(): string {
+    return this.vpc.id;
+  }
+}

@@ -1,0 +1,124 @@
+import { Construct } from 'constructs';
+import { Lazy } from 'cdktf';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { GuardrailError, invalidValue } from './errors';
+import { PolicyDocument } from './policy-document';
+import { PolicyStatement } from './policy-statement';
+import { validatePolicyDocument } from './policy-validation';
+
+/** Automatic rotation of a secret by a rotation Lambda. */
+export interface SecretRotationOptions {
+  /** ARN of the rotation function. */
+  readonly lambdaArn: string;
+  /** Rotate every N days (1–1000). @default 30 (unless scheduleExpression is given) */
+  readonly automaticallyAfterDays?: number;
+  /** `rate()` or `cron()` schedule instead of a day count. @default - none */
+  readonly scheduleExpression?: string;
+}
+
+/** Props of a {@link ProtectedSecret}. */
+export interface ProtectedSecretProps {
+  /** Secret name, e.g. `app/db-password`. */
+  readonly name: string;
+  /** Description. @default - none */
+  readonly description?: string;
+  /** ARN (or reference) of the customer-managed KMS key that encrypts the secret. Required: the AWS managed key cannot be restricted by a key policy. */
+  readonly kmsKeyArn: string;
+  /** Resource policy; statements can be added later with `addToPolicy`. */
+  readonly policy: PolicyDocument;
+  /** Days a deleted secret can be restored, 7–30. @default 30 */
+  readonly recoveryWindowInDays?: number;
+  /** Rotation by a Lambda. @default - no rotation until you give a rotation Lambda */
+  readonly rotation?: SecretRotationOptions;
+  /** Tags. @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/**
+ * A Secrets Manager secret encrypted with a customer-managed key, with a resource policy that
+ * blocks public access, a 30-day recovery window and `prevent_destroy`.
+ */
+export class ProtectedSecret extends Construct {
+  public readonly secret: SecretsmanagerSecret;
+  public readonly secretPolicy: SecretsmanagerSecretPolicy;
+  public readonly rotation?: SecretsmanagerSecretRotation;
+  public readonly policy: PolicyDocument;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ProtectedSecretProps) {
+    super(scope, id);
+    if (!SECRET_NAME.test(props.name) || /-[A-Za-z0-9]{6}$/.test(props.name)) {
+      throw invalidValue(
+        'PLS_SECRET_NAME',
+        'name',
+        props.name,
+        '1–512 of A-Z a-z 0-9 / _ + = . @ -, not ending in a hyphen and six characters (that looks like an ARN suffix)',
+      );
+    }
+    if (!props.kmsKeyArn) {
+      throw new GuardrailError(
+        'PLS_SECRET_NO_CMK',
+        'kmsKeyArn',
+        'found none; expected a customer-managed KMS key: the AWS managed key cannot be locked to your endpoints',
+      );
+    }
+    const recoveryWindowInDays = props.recoveryWindowInDays ?? 30;
+    if (!Number.isInteger(recoveryWindowInDays) || recoveryWindowInDays < 7 || recoveryWindowInDays > 30) {
+      throw invalidValue(
+        'PLS_SECRET_RECOVERY_WINDOW',
+        'recoveryWindowInDays',
+        recoveryWindowInDays,
+        'a whole number of days from 7 to 30 (0, immediate deletion, is not allowed)',
+      );
+    }
+    if (props.policy.kind !== 'resource') {
+      throw invalidValue('PLS_POLICY_KIND', 'policy.kind', props.policy.kind, '"resource"');
+    }
+    this.name = props.name;
+    this.policy = props.policy;
+    this.secret = new SecretsmanagerSecret(this, 'secret', {
+      name: props.name,
+      description: props.description,
+      kmsKeyId: props.kmsKeyArn,
+      recoveryWindowInDays,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+    });
+    this.secretPolicy = new SecretsmanagerSecretPolicy(this, 'policy', {
+      secretArn: this.secret.arn,
+      policy: Lazy.stringValue({ produce: () => this.policy.render() }),
+      blockPublicPolicy: true,
+    });
+    if (props.rotation) {
+      const r = props.rotation;
+      if (r.automaticallyAfterDays !== undefined && r.scheduleExpression !== undefined) {
+        throw new GuardrailError('PLS_SECRET_ROTATION', 'rotation', 'found both automaticallyAfterDays and scheduleExpression; give one');
+      }
+      this.rotation = new SecretsmanagerSecretRotation(this, 'rotation', {
+        secretId: this.secret.id,
+        rotationLambdaArn: r.lambdaArn,
+        rotationRules: r.scheduleExpression ? { scheduleExpression: r.scheduleExpression } : { automaticallyAfterDays: r.automaticallyAfterDays ?? 30 },
+      });
+    }
+    this.node.addValidation({
+      validate: () =>
+        this.policy.isEmpty
+          ? [`[PLS_POLICY_EMPTY] ${this.node.path}: secret policy has no statements`]
+          : validatePolicyDocument(this.policy, `${this.node.path}.policy`),
+    });
+  }
+
+  /** Adds a statement to the secret's resource policy (rendered at synth). */
+  public addToPolicy(statement: PolicyStatement): void {
+    this.policy.addStatements(statement);
+  }
+
+  /** The secret ARN. */
+  public get secretArn(): string {
+    return this.secret.arn;
+  }
+}

@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { accountOnlyEndpointPolicy, AccessModel, keyPolicy, secretPolicy } from '../modules/access-policies';
+import { CustomerManagedKey } from '../modules/customer-managed-key';
+import { EndpointVpc } from '../modules/endpoint-vpc';
+import { ProtectedSecret } from '../modules/protected-secret';
+import { ServiceEndpoints } from '../modules/service-endpoints';
+import { AppVpcStack } from './app-vpc-stack';
+import { EnvironmentConfig } from './config';
+import { addEndpointOutputs } from './endpoint-outputs';
+import { EnvironmentStack, stackName } from './environment-stack';
+import { vpcFromConfig } from './vpc-from-config';
+
+/** A readable construct id from a name: `alias/app-data` → `app-data`. */
+export function constructIdOf(name: string): string {
+  return name
+    .replace(/^alias\//, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+}
+
+/**
+ * The admin VPC of an environment: its endpoints (for the account's principals), and the
+ * environment's customer-managed keys and secrets, with key and secret policies that allow
+ * management only from this VPC and value access only through the app VPC's endpoints. Depends on
+ * the app stack for those endpoint ids (cross-stack references; deploy the app stack first).
+ */
+export class AdminVpcStack extends EnvironmentStack {
+  public readonly vpc: EndpointVpc;
+  public readonly endpoints: ServiceEndpoints;
+  public readonly keys: CustomerManagedKey[];
+  public readonly secrets: ProtectedSecret[];
+  public readonly accessModel: AccessModel;
+
+  constructor(scope: Construct, env: EnvironmentConfig, app: AppVpcStack) {
+    super(scope, { env, side: 'admin' });
+    const cfg = env.adminVpc;
+    this.vpc = vpcFromConfig(this, cfg, env.region, stackName(env, 'admin'));
+    const exempt = [...env.breakGlassPrincipalArns, ...(env.deployRoleArn ? [env.deployRoleArn] : [])];
+    const endpointScope = {
+      partition: this.partition,
+      region: env.region,
+      accountId: env.accountId,
+      principalArns: cfg.principalArns?.length ? [...cfg.principalArns, ...exempt] : undefined,
+    };
+    this.endpoints = new ServiceEndpoints(this, 'endpoints', {
+      vpc: this.vpc,
+      region: env.region,
+      fips: env.fips,
+      allowedCidrs: cfg.allowedCidrs,
+      sourceSecurityGroupIds: cfg.sourceSecurityGroupIds,
+      prefixListIds: cfg.prefixListIds,
+      secretsManagerPolicy: accountOnlyEndpointPolicy('secretsmanager', endpointScope),
+      kmsPolicy: accountOnlyEndpointPolicy('kms', endpointScope),
+      endpointOptions: { privateDnsEnabled: cfg.privateDns, ipAddressType: cfg.ipAddressType },
+    });
+    addEndpointOutputs(this, this.endpoints, this.vpc.vpcId);
+
+    this.accessModel = {
+      partition: this.partition,
+      region: env.region,
+      accountId: env.accountId,
+      adminVpcId: this.vpc.vpcId,
+      appSecretsManagerEndpointIds: [app.endpoints.secretsManager.endpointId],
+      appKmsEndpointIds: [app.endpoints.kms.endpointId],
+      managementExemptPrincipalArns: exempt,
+    };
+    this.keys = env.keys.map(
+      (k) =>
+        new CustomerManagedKey(this, `key-${constructIdOf(k.alias)}`, {
+          alias: k.alias,
+          description: k.description,
+          deletionWindowInDays: k.deletionWindowInDays,
+          enableKeyRotation: k.enableKeyRotation,
+          rotationPeriodInDays: k.rotationPeriodInDays,
+          policy: keyPolicy(this.accessModel),
+        }),
+    );
+    this.secrets = env.secrets.map((s) => {
+      const key = this.keys.find((k) => k.alias === (s.kmsKeyAlias ?? env.keys[0].alias))!;
+      return new ProtectedSecret(this, `secret-${constructIdOf(s.name)}`, {
+        name: s.name,
+        description: s.description,
+        kmsKeyArn: key.keyArn,
+        recoveryWindowInDays: s.recoveryWindowInDays,
+        rotation: s.rotation,
+        policy: secretPolicy(this.accessModel),
+      });
+    });
+    for (const key of this.keys) {
+      new TerraformOutput(this, `key_arn_${constructIdOf(key.alias).replace(/-/g, '_')}`, { value: key.keyArn, description: `ARN of ${key.alias}` });
+    }
+    for (const secret of this.secrets) {
+      new TerraformOutput(this, `secret_arn_${constructIdOf(secret.name).replace(/-/g, '_')}`, {
+        value: secret.secretArn,
+        description: `ARN of secret ${secret.name}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { partitionOf } from '../modules/aws-identifiers';
+import { EnvironmentConfig } from './config';
+
+/** Terraform CLI versions the output is written for (S3 native locking needs 1.10). */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+/** The AWS provider the bindings were generated from; pipelines get exactly this major. */
+export const AWS_PROVIDER_CONSTRAINT = '~> 5.100';
+
+/** The stack name for a side of an environment: `admin-vpc`, or `<env>-admin-vpc` with a name. */
+export function stackName(env: Pick<EnvironmentConfig, 'name'>, side: 'admin' | 'app'): string {
+  return env.name ? `${env.name}-${side}-vpc` : `${side}-vpc`;
+}
+
+/** Props of an {@link EnvironmentStack}. */
+export interface EnvironmentStackProps {
+  /** The validated environment. */
+  readonly env: EnvironmentConfig;
+  /** Which side of the environment the stack is. */
+  readonly side: 'admin' | 'app';
+}
+
+/**
+ * A stack of one environment: it owns its `AwsProvider` (region, allowed account, optional
+ * assume-role, default tags) and its backend (local with a relative path, or S3); the modules it
+ * holds stay provider-free.
+ */
+export class EnvironmentStack extends TerraformStack {
+  public readonly env: EnvironmentConfig;
+  public readonly partition: string;
+  public readonly provider: AwsProvider;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    const name = stackName(props.env, props.side);
+    super(scope, name);
+    const env = props.env;
+    this.env = env;
+    this.partition = partitionOf(env.region).name;
+    this.provider = new AwsProvider(this, 'aws', {
+      region: env.region,
+      allowedAccountIds: [env.accountId],
+      assumeRole: env.deployRoleArn ? [{ roleArn: env.deployRoleArn, sessionName: `cdktf-${name}` }] : undefined,
+      defaultTags: [
+        {
+          tags: {
+            ...env.tags,
+            ManagedBy: 'cdktf-privatelink-secrets',
+            Stack: name,
+            ...(env.name ? { Environment: env.name } : {}),
+          },
+        },
+      ],
+    });
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+    this.addOverride('terraform.required_providers.aws.source', 'hashicorp/aws');
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_CONSTRAINT);
+    const s3 = env.backend && 's3' in env.backend ? env.backend.s3 : undefined;
+    if (s3) {
+      const backend = new S3Backend(this, {
+        bucket: s3.bucket,
+        key: `${s3.keyPrefix ?? 'cdktf-privatelink-secrets'}/${name}.tfstate`,
+        region: s3.region ?? env.region,
+        encrypt: s3.encrypt ?? true,
+        assumeRole: s3.roleArn ? { roleArn: s3.roleArn } : undefined,
+      });
+      if (s3.useLockfile ?? true) backend.addOverride('use_lockfile', true);
+    } else {
+      const local = env.backend && 'local' in env.backend ? env.backend.local : undefined;
+      // Terraform runs in cdktf.out/stacks/<stack>: this relative path puts state next to package.json.
+      new LocalBackend(this, { path: local?.path ?? `../../../terraform.${name}.tfstate` });
+    }
+  }
+}
