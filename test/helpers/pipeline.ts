@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 import { StacksConfig } from '../../stacks/config';
 import { synthesizeToDirectory } from '../../stacks/build-app';
-import { initValidatePlan, inParallel, TerraformStep, terraformToolchain } from './terraform';
+import { initValidatePlan, inParallel, terraform, TerraformStep, terraformToolchain } from './terraform';
 
 /** A synthesized stack as Terraform JSON. */
 export type TfJson = Record<string, any>;
@@ -67,17 +67,47 @@ export function credentialBoundDataSources(json: TfJson): string[] {
     .flatMap(([type, blocks]) => Object.keys(blocks).map((n) => `data.${type}.${n}`));
 }
 
+/** Values a plan-time data source is replaced with when credentials are absent (per data source type). */
+export const DATA_STAND_INS: Record<string, Record<string, unknown>> = {
+  aws_vpc: { enable_dns_support: true, enable_dns_hostnames: true, cidr_block: '10.0.0.0/16' },
+};
+
+/** A `terraform test` file that plans with the given data sources overridden, plus extra runs. */
+export function offlinePlanTest(dataAddresses: string[], extraRuns = ''): string {
+  const overrides = dataAddresses
+    .map((address) => {
+      const type = address.split('.')[1];
+      const values = Object.entries(DATA_STAND_INS[type])
+        .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+        .join(', ');
+      return `override_data {\n  target = ${address}\n  values = { ${values} }\n}\n`;
+    })
+    .join('');
+  return `${overrides}\nrun "offline_plan" {\n  command = plan\n}\n${extraRuns}`;
+}
+
+/** Writes `tests/<name>.tftest.hcl` into a stack directory. */
+export function writeTerraformTest(dir: string, name: string, content: string): void {
+  mkdirSync(join(dir, 'tests'), { recursive: true });
+  writeFileSync(join(dir, 'tests', `${name}.tftest.hcl`), content);
+}
+
 /** What the pipeline did for one stack. */
 export interface StackPipelineResult {
   readonly stack: string;
   readonly steps: TerraformStep[];
   /** Why plan did not run, when it did not. */
   readonly planSkipped?: string;
+  /** Set when plan ran as `terraform test` with these data sources overridden by stand-in values. */
+  readonly planWithOverriddenData?: string[];
 }
 
 /**
  * The pipeline over every stack of an outdir: producers first (so stand-in states exist), then
- * `init` / `validate` / `plan` per stack, several stacks at once.
+ * `init` / `validate` / `plan` per stack, several stacks at once. A stack reading data sources that
+ * need credentials (an existing VPC's DNS attributes) is planned by `terraform test` with those
+ * data sources overridden by stand-in values; one reading data sources without stand-ins skips plan
+ * and says why.
  */
 export async function runPipeline(outdir: string, parallel = 3): Promise<StackPipelineResult[] | { skipReason: string }> {
   const toolchain = await terraformToolchain();
@@ -86,10 +116,18 @@ export async function runPipeline(outdir: string, parallel = 3): Promise<StackPi
   for (const stack of stacks) writeStandInRemoteStates(outdir, stack);
   return inParallel(
     stacks.map((stack) => async () => {
+      const dir = join(outdir, 'stacks', stack);
       const bound = credentialBoundDataSources(readStack(outdir, stack));
-      const planSkipped = bound.length ? `reads ${bound.join(', ')}, which needs AWS credentials at plan` : undefined;
-      const steps = await initValidatePlan(toolchain, join(outdir, 'stacks', stack), { plan: !planSkipped });
-      return { stack, steps, planSkipped };
+      const withoutStandIn = bound.filter((address) => !DATA_STAND_INS[address.split('.')[1]]);
+      if (withoutStandIn.length) {
+        const steps = await initValidatePlan(toolchain, dir, { plan: false });
+        return { stack, steps, planSkipped: `reads ${withoutStandIn.join(', ')}, which needs AWS credentials at plan` };
+      }
+      if (bound.length === 0) return { stack, steps: await initValidatePlan(toolchain, dir, { plan: true }) };
+      writeTerraformTest(dir, 'offline_plan', offlinePlanTest(bound));
+      const steps = await initValidatePlan(toolchain, dir, { plan: false });
+      if (steps.every((s) => s.ok)) steps.push({ ...(await terraform(toolchain, dir, ['test', '-filter=tests/offline_plan.tftest.hcl'])), command: 'plan' });
+      return { stack, steps, planWithOverriddenData: bound };
     }),
     parallel,
   );
@@ -101,9 +139,10 @@ export function describePipeline(results: StackPipelineResult[]): string {
     .map((r) => {
       const steps = r.steps.map(
         (s) =>
-          `${s.command} ${s.ok ? 'ok' : 'FAILED'} ${s.seconds.toFixed(1)}s${s.command === 'plan' && s.ok ? ` (${/Plan: [^\n]*/.exec(s.output)?.[0] ?? 'no changes'})` : ''}`,
+          `${s.command} ${s.ok ? 'ok' : 'FAILED'} ${s.seconds.toFixed(1)}s${s.command === 'plan' && s.ok ? ` (${/Plan: [^\n]*|Success! [^\n]*/.exec(s.output)?.[0] ?? 'no changes'})` : ''}`,
       );
-      return `${r.stack}: ${steps.join(' | ')}${r.planSkipped ? ` | plan skipped: ${r.planSkipped}` : ''}`;
+      const note = r.planSkipped ? ` | plan skipped: ${r.planSkipped}` : r.planWithOverriddenData ? ` (plan via terraform test, stand-in values for ${r.planWithOverriddenData.join(', ')})` : '';
+      return `${r.stack}: ${steps.join(' | ')}${note}`;
     })
     .join('\n');
 }
