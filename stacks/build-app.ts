@@ -36,7 +36,16 @@ export function synthesizeToDirectory(config: StacksConfig, outdir: string, opti
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.staging-`));
   try {
     const app = new App({ outdir: staging, hclOutput: options.hcl ?? false, skipBackendValidation: false });
-    const stacks = buildStacks(app, config);
+    // cdktf 0.21 stacks pick JSON or HCL from SYNTH_HCL_OUTPUT when constructed, whatever the App option says.
+    const previous = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = String(options.hcl ?? false);
+    let stacks: EnvironmentStacks[];
+    try {
+      stacks = buildStacks(app, config);
+    } finally {
+      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = previous;
+    }
     app.synth();
     if (options.hcl) for (const stack of stacks.flatMap((s) => [s.app, s.admin])) repairHclTerraformBlock(staging, stack);
     const old = `${staging}.old`;
