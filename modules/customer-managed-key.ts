@@ -75,7 +75,7 @@ export class CustomerManagedKey extends Construct {
       validate: () =>
         this.policy.isEmpty
           ? [`[PLS_POLICY_EMPTY] ${this.node.path}: key policy has no statements; a key needs at least the account delegation statement`]
-          : validatePolicyDocument(this.policy, `${this.node.path}.policy`),
+          : validatePolicyDocument(this.policy, `${this.node.path}.policy`, this),
     });
   }
 

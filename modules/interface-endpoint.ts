@@ -178,7 +178,7 @@ export class InterfaceEndpoint extends Construct {
             }
           : undefined,
     });
-    this.node.addValidation({ validate: () => validatePolicyDocument(this.policy, `${this.node.path}.policy`) });
+    this.node.addValidation({ validate: () => validatePolicyDocument(this.policy, `${this.node.path}.policy`, this) });
   }
 
   /** Adds a statement to the endpoint policy; it is rendered at synth, so late additions are kept. */

@@ -1,3 +1,5 @@
+import { IConstruct } from 'constructs';
+import { suppressionsOf } from './guardrail-suppressions';
 import { PolicyDocument, PolicyKind } from './policy-document';
 import { POLICY_RULES, PolicyJson } from './rules';
 
@@ -15,8 +17,12 @@ export function validatePolicyJson(text: string, kind: PolicyKind, where: string
   return POLICY_RULES.flatMap((rule) => rule.check({ policy, text, kind }).map((m) => `[${rule.code}] ${where}: ${m}`));
 }
 
-/** Validates a {@link PolicyDocument} as it renders now (tokens left unresolved). */
-export function validatePolicyDocument(doc: PolicyDocument, where: string): string[] {
+/**
+ * Validates a {@link PolicyDocument} as it renders now (tokens left unresolved). With `scope`, codes
+ * suppressed on it or above it (`Guardrails.suppress`) are left out.
+ */
+export function validatePolicyDocument(doc: PolicyDocument, where: string, scope?: IConstruct): string[] {
   if (doc.isEmpty) return [];
-  return validatePolicyJson(doc.render(), doc.kind, where);
+  const suppressed = new Set(scope ? suppressionsOf(scope).map((s) => s.code) : []);
+  return validatePolicyJson(doc.render(), doc.kind, where).filter((message) => !suppressed.has(/^\[([A-Z_]+)\]/.exec(message)?.[1] ?? ''));
 }

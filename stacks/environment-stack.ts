@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { partitionOf } from '../modules/aws-identifiers';
+import { Guardrails } from '../modules/guardrails';
 import { EnvironmentConfig } from './config';
 
 /** Terraform CLI versions the output is written for (S3 native locking needs 1.10). */
@@ -35,6 +36,8 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const name = stackName(props.env, props.side);
     super(scope, name);
+    // Every resource of the stack, ours or added by a user, is checked against the guardrails at synth.
+    Aspects.of(this).add(new Guardrails());
     const env = props.env;
     this.env = env;
     this.partition = partitionOf(env.region).name;
@@ -69,7 +72,7 @@ export class EnvironmentStack extends TerraformStack {
     } else {
       const local = env.backend && 'local' in env.backend ? env.backend.local : undefined;
       // Terraform runs in cdktf.out/stacks/<stack>: this relative path puts state next to package.json.
-      new LocalBackend(this, { path: local?.path ?? `../../../terraform.${name}.tfstate` });
+      new LocalBackend(this, { path: (local?.path ?? '../../../terraform.{stack}.tfstate').replace(/\{stack\}/g, name) });
     }
   }
 }

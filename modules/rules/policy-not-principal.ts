@@ -1,0 +1,15 @@
+import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
+
+/** `NotPrincipal` is never used: it is easy to get wrong (it also matches AWS services and other accounts). */
+export const policyNotPrincipal: PolicyRule = {
+  code: 'PLS_POLICY_NOT_PRINCIPAL',
+  description: 'No statement uses NotPrincipal',
+  check: ({ policy }) =>
+    statementsOf(policy).flatMap((s, i) =>
+      s.NotPrincipal === undefined
+        ? []
+        : [
+            `${statementLabel(s, i)} uses NotPrincipal (found ${JSON.stringify(s.NotPrincipal)}); use "Principal": "*" with a condition instead, e.g. a Deny with "ArnNotLike": {"aws:PrincipalArn": [...]} to exempt principals`,
+          ],
+    ),
+};
