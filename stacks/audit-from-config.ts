@@ -1,0 +1,51 @@
+import { TerraformOutput } from 'cdktf';
+import { AuditTrail } from '../modules/audit-trail';
+import { CustomerManagedKey } from '../modules/customer-managed-key';
+import { ServiceEndpoints } from '../modules/service-endpoints';
+import { EnvironmentConfig } from './config';
+import { EnvironmentStack } from './environment-stack';
+
+/** What the audit of an environment watches. */
+export interface AuditSubjects {
+  /** The admin stack's endpoints and the app stack's endpoints (any of them is an expected path). */
+  readonly endpoints: readonly ServiceEndpoints[];
+  /** The environment's keys. */
+  readonly keys: readonly CustomerManagedKey[];
+  /** The environment's secret names. */
+  readonly secretNames: readonly string[];
+}
+
+/**
+ * The {@link AuditTrail} of an environment from its `audit` config (in the admin stack), with
+ * outputs for the trail, bucket, log group, alarm and topic. Returns undefined without `audit`.
+ */
+export function auditFromConfig(stack: EnvironmentStack, env: EnvironmentConfig, subjects: AuditSubjects): AuditTrail | undefined {
+  const cfg = env.audit;
+  if (!cfg) return undefined;
+  const audit = new AuditTrail(stack, 'audit', {
+    partition: stack.partition,
+    region: env.region,
+    accountId: env.accountId,
+    name: cfg.name ?? (env.name ? `${env.name}-privatelink-audit` : undefined),
+    existingLogGroupName: cfg.existingLogGroupName,
+    bucketName: cfg.bucketName,
+    logRetentionInDays: cfg.logRetentionInDays,
+    endpointIds: subjects.endpoints.flatMap((e) => [e.secretsManager.endpointId, e.kms.endpointId]),
+    secretNames: subjects.secretNames,
+    keys: subjects.keys.map((k) => ({ arn: k.keyArn, keyId: k.key.keyId, alias: k.alias })),
+    ignoredRoleArns: cfg.ignoredRoleArns,
+    createTopic: cfg.createTopic,
+    alarmActionArns: cfg.alarmActionArns,
+  });
+  if (audit.trail) {
+    new TerraformOutput(stack, 'audit_trail_arn', {
+      value: audit.trail.arn,
+      description: 'CloudTrail trail recording vpcEndpointId of Secrets Manager and KMS calls',
+    });
+    new TerraformOutput(stack, 'audit_bucket', { value: audit.bucket!.bucket, description: 'S3 bucket of the trail log files (npm run audit reads them)' });
+  }
+  new TerraformOutput(stack, 'audit_log_group_name', { value: audit.logGroupName, description: 'CloudWatch Logs group the audit metric filters read' });
+  if (audit.alarm) new TerraformOutput(stack, 'audit_alarm_name', { value: audit.alarm.alarmName, description: 'Alarm on calls outside the endpoints' });
+  if (audit.topic) new TerraformOutput(stack, 'audit_topic_arn', { value: audit.topic.arn, description: 'SNS topic of the alarm (subscribe to it)' });
+  return audit;
+}

@@ -1,0 +1,193 @@
+import { spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { gzipSync } from 'zlib';
+import { defaultConfig } from '../helpers/configs';
+import { synthToTemp } from '../helpers/pipeline';
+import { FIXTURES, GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './records';
+
+/**
+ * End to end: the compiled entries (dist/tools/audit.js, dist/tools/report.js) run as processes,
+ * and `npm run audit` / `npm run report` once each, as a user runs them.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const SM = 'vpce-1234a5678b9012c';
+const KMS = 'vpce-0295a3caf8414c94a';
+const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function node(tool: 'audit' | 'report', args: string[], cwd = ROOT): Run {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', `${tool}.js`), ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function npm(args: string[]): Run {
+  const r = spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A directory of generated trail files: gzip {"Records"} as S3 holds them, a single record, a digest, and one truncated file. */
+function trailDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pls-trail-'));
+  const logs = join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-west-2', '2024', '05', '01');
+  mkdirSync(logs, { recursive: true });
+  const records = [
+    makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password', vpcEndpointId: SM }),
+    makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, vpcEndpointId: KMS }),
+    makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'secretsmanager.amazonaws.com' }),
+  ];
+  writeFileSync(join(logs, '111122223333_CloudTrail_us-west-2_20240501T1000Z_a.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+  copyFileSync(GUIDE_KMS, join(logs, 'single-record.json'));
+  const digest = join(dir, 'AWSLogs', '111122223333', 'CloudTrail-Digest', 'us-west-2');
+  mkdirSync(digest, { recursive: true });
+  writeFileSync(join(digest, 'digest.json.gz'), gzipSync(JSON.stringify({ digestStartTime: '2024-05-01T10:00:00Z', digestS3Object: 'x' })));
+  return dir;
+}
+
+beforeAll(() => {
+  // The same compile `npm run audit` does first: afterwards each entry and the modules it runs are no older than their sources.
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  const pairs = ['tools/audit', 'tools/report', 'modules/cloudtrail-audit', 'modules/access-report', 'modules/policy-evaluator'];
+  for (const path of pairs) {
+    const compiled = join(ROOT, 'dist', `${path}.js`);
+    if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(join(ROOT, `${path}.ts`)).mtimeMs) {
+      throw new Error(`npm run build did not compile ${path}.ts:\n${build.stdout}${build.stderr}`);
+    }
+  }
+}, 180000);
+
+describe('npm run audit (dist/tools/audit.js)', () => {
+  it('GIVEN the two guide records and both guide endpoints WHEN audited THEN exit 0 and each call is listed under its endpoint, marked expected', () => {
+    const run = node('audit', ['--endpoint', SM, '--endpoint', KMS, GUIDE_SECRETS_MANAGER, GUIDE_KMS]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`GetSecretValue  ${SM} (expected)  1`);
+    expect(run.stdout).toContain(`GenerateDataKey  ${KMS} (expected)  1`);
+    expect(run.stdout).toContain('No flagged calls');
+    expect(run.stderr).toBe('');
+  });
+
+  it('GIVEN only the Secrets Manager endpoint expected WHEN the guide records are audited THEN exit 1 and the KMS call is flagged with its time, caller and endpoint', () => {
+    const run = node('audit', ['--endpoint', SM, FIXTURES]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(
+      /FLAGGED 1 call that did not come through an expected endpoint:\n {2}2018-01-16T05:46:57Z {2}kms GenerateDataKey .* by arn:aws:iam::111122223333:user\/Alice from 172\.01\.01\.001 {2}through vpce-0295a3caf8414c94a, not an expected endpoint/,
+    );
+  });
+
+  it('GIVEN no expectation WHEN a trail directory (gzip, single record, digest) is audited THEN every file is read, the digest skipped, and calls with an endpoint pass', () => {
+    const run = node('audit', [trailDirectory()]);
+    expect(run.stdout).toContain('Read 3 files (1 digest file skipped): 4 records, 4 Secrets Manager / KMS calls, 0 other events.');
+    expect(run.stdout).toContain('Decrypt  AWS service secretsmanager.amazonaws.com  1');
+    expect(run.status).toBe(0);
+  });
+
+  it('GIVEN a call without vpcEndpointId and no expectation WHEN audited THEN exit 1: a call on the public endpoint is flagged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pls-trail-'));
+    const file = join(dir, 'public.json');
+    writeFileSync(file, JSON.stringify(makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password' })));
+    const run = node('audit', [file]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('GetSecretValue  no endpoint (public)  1  FLAGGED');
+    expect(run.stdout).toContain('no vpcEndpointId (public endpoint)');
+  });
+
+  it('GIVEN a truncated file among good ones WHEN audited THEN the error names it, the other files are still audited, and the exit status is 1', () => {
+    const dir = trailDirectory();
+    const truncated = join(dir, 'truncated.json.gz');
+    writeFileSync(truncated, gzipSync(JSON.stringify({ Records: [makeRecord({ service: 'kms', eventName: 'Decrypt', vpcEndpointId: KMS })] })).subarray(0, 30));
+    const run = node('audit', ['--endpoint', SM, '--endpoint', KMS, dir]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${truncated}: cannot gunzip (truncated or corrupt gzip file)`);
+    expect(run.stderr).toContain('1 input could not be read (see above); the others were audited.');
+    expect(run.stdout).toContain('Read 3 files (1 digest file skipped): 4 records');
+    expect(run.stdout).toContain('No flagged calls');
+  });
+
+  it.each([
+    [[], /audit: no CloudTrail files given/],
+    [['--endpoint', 'vpc-0a1b2c3d', GUIDE_KMS], /--endpoint: found "vpc-0a1b2c3d"; expected a vpce- id/],
+    [['--endpoint'], /--endpoint needs a value/],
+    [['--since', '1d', GUIDE_KMS], /unknown option --since/],
+    [['--outputs', '/nonexistent/outputs.json', GUIDE_KMS], /--outputs \/nonexistent\/outputs\.json: cannot read \(ENOENT\)/],
+  ])('GIVEN the arguments %j WHEN run THEN exit 2 with the problem and the usage', (args, message) => {
+    const run = node('audit', args as string[]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('Usage: npm run audit --');
+  });
+
+  it('GIVEN terraform output -json of the app stack WHEN passed with --outputs THEN its endpoint ids are the expectation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pls-outputs-'));
+    const file = join(dir, 'app-vpc.outputs.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        secretsmanager_endpoint_id: { sensitive: false, type: 'string', value: SM },
+        kms_endpoint_id: { sensitive: false, type: 'string', value: KMS },
+        vpc_id: { sensitive: false, type: 'string', value: 'vpc-0a1b2c3d' },
+      }),
+    );
+    const run = node('audit', ['--outputs', file, FIXTURES]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`Expected endpoints: ${KMS}, ${SM} (from ${file}).`);
+  });
+
+  it('GIVEN cdktf.out and the stacks’ local state WHEN passed with --synth THEN the endpoint ids come from the state outputs; without state it is a usage error', () => {
+    const { project, outdir } = synthToTemp(defaultConfig());
+    const noState = node('audit', ['--synth', outdir, GUIDE_KMS]);
+    expect(noState.status).toBe(2);
+    expect(noState.stderr).toMatch(/--synth .*: stack admin-vpc has no Terraform state at .*terraform\.admin-vpc\.tfstate \(not deployed\?\)/);
+    // The local backend puts state next to package.json of the project: ../../../terraform.<stack>.tfstate.
+    const state = (ids: string[]) =>
+      JSON.stringify({ version: 4, outputs: Object.fromEntries(ids.map((id, i) => [`e${i}_endpoint_id`, { value: id, type: 'string' }])) });
+    writeFileSync(join(project, 'terraform.app-vpc.tfstate'), state([SM, KMS]));
+    writeFileSync(join(project, 'terraform.admin-vpc.tfstate'), state(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbbb']));
+    const run = node('audit', ['--synth', outdir, FIXTURES]);
+    expect(run.stdout).toContain(`Expected endpoints: ${KMS}, vpce-0aaaaaaaaaaaaaaaa, vpce-0bbbbbbbbbbbbbbbb, ${SM} (from ${outdir}).`);
+    expect(run.status).toBe(0);
+  });
+
+  it('GIVEN the npm script WHEN run as a user runs it THEN it builds, audits and exits with the audit status', () => {
+    const ok = npm(['run', '--silent', 'audit', '--', '--endpoint', SM, '--endpoint', KMS, FIXTURES]);
+    expect(ok.stdout).toContain('No flagged calls');
+    expect(ok.status).toBe(0);
+  }, 120000);
+});
+
+describe('npm run report (dist/tools/report.js)', () => {
+  it('GIVEN cdktf.out of the default config WHEN reported THEN exit 0 and access-report.md holds the matrix and the diagram', () => {
+    const { project, outdir } = synthToTemp(defaultConfig());
+    const run = node('report', ['--synth', outdir], project);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`Wrote access-report.md: 1 environment ((default)) from ${outdir}\n`);
+    const markdown = readFileSync(join(project, 'access-report.md'), 'utf8');
+    expect(markdown).toContain('| secretsmanager:GetSecretValue | secret app/db-password | Allow | Deny');
+    expect(markdown).toContain('```mermaid\nflowchart LR');
+  });
+
+  it('GIVEN no synth output WHEN reported THEN exit 1 saying to run npm run synth; a stray argument is exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pls-nosynth-'));
+    const missing = node('report', ['--synth', join(dir, 'cdktf.out')], dir);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/manifest\.json: found no file; expected the output of "npm run synth"/);
+    expect(existsSync(join(dir, 'access-report.md'))).toBe(false);
+    const stray = node('report', ['cdktf.out'], dir);
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toContain('unexpected argument cdktf.out');
+  });
+
+  it('GIVEN the npm script WHEN run with --out THEN it builds and writes the report there', () => {
+    const { project, outdir } = synthToTemp(defaultConfig());
+    const out = join(project, 'report.md');
+    const run = npm(['run', '--silent', 'report', '--', '--synth', outdir, '--out', out]);
+    expect(run.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('## Environment `(default)`');
+  }, 120000);
+});

@@ -1,0 +1,183 @@
+import { readFileSync } from 'fs';
+import { gzipSync } from 'zlib';
+import {
+  AuditInputError,
+  classifyRecord,
+  endpointIdsFromTerraformOutputs,
+  endpointIdsFromTerraformState,
+  parseCloudTrailFile,
+  renderAuditReport,
+  secretNameOf,
+  summarizeRecords,
+} from '../../modules/cloudtrail-audit';
+import { GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './records';
+
+const SM_ENDPOINT = 'vpce-1234a5678b9012c';
+const KMS_ENDPOINT = 'vpce-0295a3caf8414c94a';
+const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+function guideRecords() {
+  return [GUIDE_SECRETS_MANAGER, GUIDE_KMS].flatMap((file) => parseCloudTrailFile(file, readFileSync(file)).records);
+}
+
+describe('CloudTrail files', () => {
+  it('GIVEN the two sample records of the AWS guides, copied exactly WHEN parsed THEN each is one record with its call and endpoint', () => {
+    const [sm, kms] = guideRecords();
+    expect([sm.eventSource, sm.eventName, sm.vpcEndpointId]).toEqual(['secretsmanager.amazonaws.com', 'GetSecretValue', SM_ENDPOINT]);
+    expect([kms.eventSource, kms.eventName, kms.vpcEndpointId]).toEqual(['kms.amazonaws.com', 'GenerateDataKey', KMS_ENDPOINT]);
+    expect(kms.resources?.[0].ARN).toBe('arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  });
+
+  it('GIVEN a {"Records": [...]} file as CloudTrail delivers it, gzip-compressed, named .json WHEN parsed THEN the magic bytes, not the name, decide and every record is read', () => {
+    const records = [
+      makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN }),
+      makeRecord({ service: 'secretsmanager', eventName: 'ListSecrets' }),
+    ];
+    const parsed = parseCloudTrailFile('logs/111122223333_CloudTrail_us-west-2_x.json', gzipSync(JSON.stringify({ Records: records })));
+    expect(parsed.records).toEqual(records);
+  });
+
+  it('GIVEN a single record and an array of records WHEN parsed THEN both forms are read', () => {
+    const record = makeRecord({ service: 'kms', eventName: 'Encrypt', keyArn: KEY_ARN });
+    expect(parseCloudTrailFile('one.json', Buffer.from(JSON.stringify(record))).records).toEqual([record]);
+    expect(parseCloudTrailFile('many.json', Buffer.from(JSON.stringify([record, record]))).records).toHaveLength(2);
+  });
+
+  it('GIVEN a CloudTrail digest file WHEN parsed THEN it is recognised and holds no records', () => {
+    const digest = {
+      awsAccountId: '111122223333',
+      digestStartTime: '2024-05-01T10:00:00Z',
+      digestS3Object: 'AWSLogs/111122223333/CloudTrail-Digest/x.json.gz',
+    };
+    expect(parseCloudTrailFile('d.json.gz', gzipSync(JSON.stringify(digest)))).toEqual({ records: [], digest: true });
+  });
+
+  it.each<[string, Buffer, RegExp]>([
+    [
+      'a JSON file cut short',
+      Buffer.from(JSON.stringify({ Records: [makeRecord({ service: 'kms', eventName: 'Decrypt' })] })).subarray(0, 120),
+      /^cut\.json: not valid JSON \(truncated/,
+    ],
+    [
+      'a gzip file cut short',
+      gzipSync(JSON.stringify({ Records: [makeRecord({ service: 'kms', eventName: 'Decrypt' })] })).subarray(0, 40),
+      /^cut\.json: cannot gunzip \(truncated or corrupt gzip file\)/,
+    ],
+    ['an empty file', Buffer.alloc(0), /^cut\.json: is empty/],
+    ['an object that is not CloudTrail', Buffer.from('{"hello": 1}'), /^cut\.json: has neither "Records" nor "eventSource" \(fields: hello\)/],
+    ['Records that are not an array', Buffer.from('{"Records": {}}'), /^cut\.json: "Records" is not an array/],
+    ['a record that is not an object', Buffer.from('{"Records": [1]}'), /^cut\.json: Records\[0\] is number/],
+  ])('GIVEN %s WHEN parsed THEN an AuditInputError names the file and the problem', (_, data, message) => {
+    expect(() => parseCloudTrailFile('cut.json', data)).toThrow(AuditInputError);
+    expect(() => parseCloudTrailFile('cut.json', data)).toThrow(message);
+  });
+});
+
+describe('classifying calls', () => {
+  const expectBoth = new Set([SM_ENDPOINT, KMS_ENDPOINT]);
+
+  it('GIVEN the guide records and both guide endpoints expected WHEN classified THEN both came through an expected endpoint and nothing is flagged', () => {
+    const summary = summarizeRecords(guideRecords(), expectBoth);
+    expect(summary.calls.map((c) => [c.record.eventName, c.path, c.via])).toEqual([
+      ['GetSecretValue', 'expected-endpoint', SM_ENDPOINT],
+      ['GenerateDataKey', 'expected-endpoint', KMS_ENDPOINT],
+    ]);
+    expect(summary.flagged).toHaveLength(0);
+  });
+
+  it('GIVEN only the Secrets Manager endpoint expected WHEN classified THEN the KMS call through another endpoint is flagged', () => {
+    const summary = summarizeRecords(guideRecords(), new Set([SM_ENDPOINT]));
+    expect(summary.flagged.map((c) => [c.record.eventName, c.path])).toEqual([['GenerateDataKey', 'other-endpoint']]);
+  });
+
+  it('GIVEN no expectation WHEN classified THEN calls with any vpcEndpointId pass and calls without one are flagged', () => {
+    const records = [...guideRecords(), makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password' })];
+    const summary = summarizeRecords(records, new Set());
+    expect(summary.calls.map((c) => c.path)).toEqual(['endpoint', 'endpoint', 'no-endpoint']);
+    expect(summary.flagged.map((c) => c.record.eventName)).toEqual(['GetSecretValue']);
+  });
+
+  it('GIVEN calls by Secrets Manager on a caller’s behalf and AWS service events WHEN classified THEN they are shown as AWS service paths and not flagged', () => {
+    const viaService = classifyRecord(
+      makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'secretsmanager.amazonaws.com' }),
+      expectBoth,
+    )!;
+    expect([viaService.path, viaService.via, viaService.flagged]).toEqual(['aws-service', 'AWS service secretsmanager.amazonaws.com', false]);
+    const serviceEvent = classifyRecord(makeRecord({ service: 'kms', eventName: 'RotateKey', keyArn: KEY_ARN, eventType: 'AwsServiceEvent' }), expectBoth)!;
+    expect([serviceEvent.path, serviceEvent.flagged]).toEqual(['aws-service', false]);
+  });
+
+  it('GIVEN events of other services WHEN summarized THEN they are counted apart and never flagged', () => {
+    const other = { ...makeRecord({ service: 'kms', eventName: 'x' }), eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
+    expect(classifyRecord(other, expectBoth)).toBeUndefined();
+    const summary = summarizeRecords([other, ...guideRecords()], expectBoth);
+    expect([summary.records, summary.calls.length, summary.otherEvents]).toEqual([3, 2, 1]);
+  });
+
+  it('GIVEN a secret named by name, by full ARN and by ARN without suffix WHEN summarized THEN the calls are grouped under one secret', () => {
+    const arn = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:app/db-password';
+    expect(secretNameOf(`${arn}-AbCdEf`)).toBe('app/db-password');
+    const records = [
+      makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password', vpcEndpointId: SM_ENDPOINT }),
+      makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: `${arn}-AbCdEf`, vpcEndpointId: SM_ENDPOINT }),
+      makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: arn }),
+    ];
+    const summary = summarizeRecords(records, expectBoth);
+    expect([...summary.bySubject.keys()]).toEqual(['secret app/db-password']);
+    const byVia = summary.bySubject.get('secret app/db-password')!.get('GetSecretValue')!;
+    expect(Object.fromEntries(byVia)).toEqual({ [SM_ENDPOINT]: { count: 2, flagged: false }, 'no endpoint (public)': { count: 1, flagged: true } });
+  });
+
+  it('GIVEN a KMS call CloudTrail resolved to a key ARN WHEN summarized THEN it is listed under the ARN, not under the alias the caller gave', () => {
+    const summary = summarizeRecords(
+      [makeRecord({ service: 'kms', eventName: 'Decrypt', keyId: 'alias/app-data', keyArn: KEY_ARN, vpcEndpointId: KMS_ENDPOINT })],
+      expectBoth,
+    );
+    expect([...summary.bySubject.keys()]).toEqual([`key ${KEY_ARN}`]);
+    const denied = summarizeRecords([makeRecord({ service: 'kms', eventName: 'Decrypt', keyId: 'alias/app-data', errorCode: 'AccessDenied' })], expectBoth);
+    expect([...denied.bySubject.keys()]).toEqual(['key alias/app-data']);
+  });
+
+  it('GIVEN a mix of calls WHEN rendered THEN each secret and key lists its calls per endpoint, expected ones marked, and the flagged calls are itemised with who, when and how', () => {
+    const records = [
+      ...guideRecords(),
+      makeRecord({
+        service: 'kms',
+        eventName: 'Decrypt',
+        keyArn: KEY_ARN,
+        vpcEndpointId: 'vpce-0123456789abcdef0',
+        roleArn: 'arn:aws:iam::111122223333:role/intruder',
+      }),
+    ];
+    const summary = summarizeRecords(records, expectBoth);
+    const text = renderAuditReport(summary, { files: [{ file: 'a.json', records: 3 }], expectedEndpointIds: expectBoth, expectationSources: ['--endpoint'] });
+    expect(text).toContain('Read 1 file: 3 records, 3 Secrets Manager / KMS calls, 0 other events.');
+    expect(text).toContain(`Expected endpoints: ${KMS_ENDPOINT}, ${SM_ENDPOINT} (from --endpoint).`);
+    expect(text).toMatch(
+      new RegExp(`key arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\\n  GenerateDataKey  ${KMS_ENDPOINT} \\(expected\\)  1\\n`),
+    );
+    expect(text).toMatch(/\n {2}Decrypt {2}vpce-0123456789abcdef0 {2}1 {2}FLAGGED\n/);
+    expect(text).toMatch(
+      /FLAGGED 1 call that did not come through an expected endpoint:\n {2}\S+ {2}kms Decrypt {2}key arn:aws:kms:us-west-2:\S+ {2}by arn:aws:sts::111122223333:assumed-role\/intruder\/\S+ from 10\.20\.1\.15 {2}through vpce-0123456789abcdef0, not an expected endpoint/,
+    );
+  });
+});
+
+describe('expected endpoints from Terraform', () => {
+  const outputs = {
+    secretsmanager_endpoint_id: { sensitive: false, type: 'string', value: 'vpce-0aaaaaaaaaaaaaaaa' },
+    kms_endpoint_id: { sensitive: false, type: 'string', value: 'vpce-0bbbbbbbbbbbbbbbb' },
+    kms_dns_names: { sensitive: false, type: ['list', 'string'], value: ['vpce-0bbbbbbbbbbbbbbbb-abc.kms.us-west-2.vpce.amazonaws.com'] },
+    vpc_id: { sensitive: false, type: 'string', value: 'vpc-0aaaaaaaaaaaaaaaa' },
+    'cross-stack-output-aws_vpc_endpointendpoints_kms_endpoint_D3932F39id': { sensitive: true, type: 'string', value: 'vpce-0bbbbbbbbbbbbbbbb' },
+  };
+
+  it('GIVEN terraform output -json of a stack WHEN read THEN the vpce- ids are found, once each, and nothing else', () => {
+    expect(endpointIdsFromTerraformOutputs(outputs)).toEqual(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbbb']);
+  });
+
+  it('GIVEN a Terraform state file WHEN read THEN its root outputs give the same ids', () => {
+    expect(endpointIdsFromTerraformState({ version: 4, outputs })).toEqual(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbbb']);
+    expect(endpointIdsFromTerraformState({ version: 4 })).toEqual([]);
+  });
+});
