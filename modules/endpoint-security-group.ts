@@ -60,6 +60,8 @@ export function checkIngressCidr(cidr: string, field: string): 'ipv4' | 'ipv6' {
  */
 export class EndpointSecurityGroup extends Construct {
   public readonly securityGroup: SecurityGroup;
+  /** The security group id: one reference, made once (each read of `securityGroup.id` builds a new token). */
+  public readonly securityGroupId: string;
   public readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
 
   constructor(scope: Construct, id: string, props: EndpointSecurityGroupProps) {
@@ -101,6 +103,7 @@ export class EndpointSecurityGroup extends Construct {
       tags: props.tags,
       lifecycle: { createBeforeDestroy: true },
     });
+    this.securityGroupId = this.securityGroup.id;
     const rule = (
       ruleId: string,
       ruleDescription: string,
@@ -108,7 +111,7 @@ export class EndpointSecurityGroup extends Construct {
     ) =>
       this.ingressRules.push(
         new VpcSecurityGroupIngressRule(this, ruleId, {
-          securityGroupId: this.securityGroup.id,
+          securityGroupId: this.securityGroupId,
           ipProtocol: 'tcp',
           fromPort: port,
           toPort: port,
@@ -124,11 +127,6 @@ export class EndpointSecurityGroup extends Construct {
     });
     groups.forEach((g, i) => rule(`ingress-sg-${i}`, 'HTTPS to endpoints from source security group', { referencedSecurityGroupId: g }));
     prefixLists.forEach((p, i) => rule(`ingress-pl-${i}`, 'HTTPS to endpoints from prefix list', { prefixListId: p }));
-  }
-
-  /** The security group id. */
-  public get securityGroupId(): string {
-    return this.securityGroup.id;
   }
 }
 

@@ -45,6 +45,8 @@ export function splitCidr(cidr: string, count: number): string[] {
  */
 export class PrivateVpc extends Construct implements EndpointVpc {
   public readonly vpc: Vpc;
+  /** The VPC id: one reference, made once (each read of `vpc.id` builds a new token). */
+  public readonly vpcId: string;
   public readonly subnetResources: Subnet[];
   public readonly subnets: SubnetPlacement[];
   public readonly cidrBlocks: string[];
@@ -73,15 +75,16 @@ export class PrivateVpc extends Construct implements EndpointVpc {
       enableDnsHostnames: this.enableDnsHostnames,
       tags: { ...props.tags, Name: name },
     });
+    this.vpcId = this.vpc.id;
     new DefaultSecurityGroup(this, 'default-security-group', {
-      vpcId: this.vpc.id,
+      vpcId: this.vpcId,
       tags: { ...props.tags, Name: `${name}-default-unused` },
     });
     const cidrs = splitCidr(props.cidrBlock, azs.length);
     this.subnetResources = azs.map(
       (az, i) =>
         new Subnet(this, `subnet-${az}`, {
-          vpcId: this.vpc.id,
+          vpcId: this.vpcId,
           availabilityZone: az,
           cidrBlock: cidrs[i],
           mapPublicIpOnLaunch: false,
@@ -90,10 +93,5 @@ export class PrivateVpc extends Construct implements EndpointVpc {
     );
     this.subnets = this.subnetResources.map((s, i) => ({ subnetId: s.id, availabilityZone: azs[i] }));
     this.cidrBlocks = [props.cidrBlock];
-  }
-
-  /** The VPC id. */
-  public get vpcId(): string {
-    return this.vpc.id;
   }
 }
