@@ -74,12 +74,51 @@ function notViaAwsService(statement: PolicyStatement): PolicyStatement {
   return statement.addCondition('Bool', 'aws:ViaAWSService', 'false');
 }
 
+/** Options of {@link secretPolicy}. */
+export interface SecretPolicyOptions {
+  /**
+   * Execution roles of the secret's rotation Lambda, which runs in the admin VPC (rotation is
+   * management). Each role is exempt from `DenySecretValueOutsideAppEndpoint` and instead may read
+   * the value only from the admin VPC (`DenyRotationValueAccessOutsideAdminVpc`); it writes the
+   * value and moves its stages from the admin VPC like any admin principal. Exact role ARNs: a
+   * pattern would widen the exemption.
+   * @default - none: no principal reads the value outside the app VPC's Secrets Manager endpoint
+   */
+  readonly rotationRoleArns?: readonly string[];
+}
+
 /**
  * Secret resource policy of the admin/app model: the value only through the app VPC's Secrets
- * Manager endpoint; management only from the admin VPC, except the exempt principals; metadata
- * reads from anywhere in the account.
+ * Manager endpoint (the rotation roles: only from the admin VPC); management only from the admin
+ * VPC, except the exempt principals; metadata reads from anywhere in the account. Without rotation
+ * roles the document is exactly the plain model.
  */
-export function secretPolicy(model: AccessModel): PolicyDocument {
+export function secretPolicy(model: AccessModel, options: SecretPolicyOptions = {}): PolicyDocument {
+  const rotationRoles = options.rotationRoleArns ?? [];
+  const valueOutsideApp = new PolicyStatement({
+    sid: 'DenySecretValueOutsideAppEndpoint',
+    effect: 'Deny',
+    principal: '*',
+    actions: SECRET_VALUE_ACTIONS,
+    conditions: { StringNotEquals: { 'aws:SourceVpce': model.appSecretsManagerEndpointIds } },
+  });
+  const rotation: PolicyStatement[] = [];
+  if (rotationRoles.length) {
+    // Operators of one statement are ANDed: denied when outside the app endpoint AND not a rotation role.
+    valueOutsideApp.addCondition('ArnNotLike', 'aws:PrincipalArn', rotationRoles);
+    rotation.push(
+      new PolicyStatement({
+        sid: 'DenyRotationValueAccessOutsideAdminVpc',
+        effect: 'Deny',
+        principal: '*',
+        actions: SECRET_VALUE_ACTIONS,
+        conditions: {
+          ArnLike: { 'aws:PrincipalArn': rotationRoles },
+          StringNotEquals: { 'aws:SourceVpc': model.adminVpcId },
+        },
+      }),
+    );
+  }
   return new PolicyDocument({
     kind: 'resource',
     statements: [
@@ -88,13 +127,8 @@ export function secretPolicy(model: AccessModel): PolicyDocument {
         principal: { AWS: [accountRoot(model.partition, model.accountId)] },
         actions: SECRET_READ_ACTIONS,
       }),
-      new PolicyStatement({
-        sid: 'DenySecretValueOutsideAppEndpoint',
-        effect: 'Deny',
-        principal: '*',
-        actions: SECRET_VALUE_ACTIONS,
-        conditions: { StringNotEquals: { 'aws:SourceVpce': model.appSecretsManagerEndpointIds } },
-      }),
+      valueOutsideApp,
+      ...rotation,
       new PolicyStatement({
         sid: 'DenyManagementOutsideAdminVpc',
         effect: 'Deny',

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
@@ -8,10 +8,26 @@ import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 
-/** Automatic rotation of a secret by a rotation Lambda. */
+/** An IAM role ARN without wildcards: `arn:<partition>:iam::<account>:role/<path/name>`. */
+export const IAM_ROLE_ARN_PATTERN = /^arn:[a-z-]+:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
+
+/**
+ * Automatic rotation of a secret by a rotation Lambda. The Lambda's own calls (GetSecretValue,
+ * PutSecretValue, UpdateSecretVersionStage) are not "via AWS service", so the secret policy must let
+ * its execution role make them: with the admin/app model, run the Lambda in the admin VPC and build
+ * the policy with `secretPolicy(model, { rotationRoleArns: [roleArn] })`. Secrets Manager also needs
+ * `lambda:InvokeFunction` on the function (its resource policy; not managed here).
+ */
 export interface SecretRotationOptions {
   /** ARN of the rotation function. */
   readonly lambdaArn: string;
+  /**
+   * Execution role of the rotation function (an IAM role ARN, no wildcards), the principal the
+   * secret policy has to admit (see `secretPolicy`'s `rotationRoleArns`). Recorded as
+   * {@link ProtectedSecret.rotationRoleArn}; the policy itself is whatever `policy` says.
+   * @default - none: the policy you give must already let the function read and write the value
+   */
+  readonly roleArn?: string;
   /** Rotate every N days (1–1000). @default 30 (unless scheduleExpression is given) */
   readonly automaticallyAfterDays?: number;
   /** `rate()` or `cron()` schedule instead of a day count. @default - none */
@@ -48,6 +64,8 @@ export class ProtectedSecret extends Construct {
   public readonly rotation?: SecretsmanagerSecretRotation;
   public readonly policy: PolicyDocument;
   public readonly name: string;
+  /** The rotation function's execution role, when `rotation.roleArn` was given. */
+  public readonly rotationRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: ProtectedSecretProps) {
     super(scope, id);
@@ -98,6 +116,15 @@ export class ProtectedSecret extends Construct {
       if (r.automaticallyAfterDays !== undefined && r.scheduleExpression !== undefined) {
         throw new GuardrailError('PLS_SECRET_ROTATION', 'rotation', 'found both automaticallyAfterDays and scheduleExpression; give one');
       }
+      if (r.roleArn !== undefined && !Token.isUnresolved(r.roleArn) && !IAM_ROLE_ARN_PATTERN.test(r.roleArn)) {
+        throw invalidValue(
+          'PLS_SECRET_ROTATION_ROLE',
+          'rotation.roleArn',
+          r.roleArn,
+          'the IAM role ARN of the rotation function, such as "arn:aws:iam::111122223333:role/db-rotation" (no wildcards: the secret policy exempts it by ARN)',
+        );
+      }
+      this.rotationRoleArn = r.roleArn;
       this.rotation = new SecretsmanagerSecretRotation(this, 'rotation', {
         secretId: this.secret.id,
         rotationLambdaArn: r.lambdaArn,
@@ -108,7 +135,7 @@ export class ProtectedSecret extends Construct {
       validate: () =>
         this.policy.isEmpty
           ? [`[PLS_POLICY_EMPTY] ${this.node.path}: secret policy has no statements`]
-          : validatePolicyDocument(this.policy, `${this.node.path}.policy`),
+          : validatePolicyDocument(this.policy, `${this.node.path}.policy`, this),
     });
   }
 

@@ -1,24 +1,18 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { accountOnlyEndpointPolicy, AccessModel, keyPolicy, secretPolicy } from '../modules/access-policies';
+import { AuditTrail } from '../modules/audit-trail';
 import { CustomerManagedKey } from '../modules/customer-managed-key';
 import { EndpointVpc } from '../modules/endpoint-vpc';
 import { ProtectedSecret } from '../modules/protected-secret';
 import { ServiceEndpoints } from '../modules/service-endpoints';
 import { AppVpcStack } from './app-vpc-stack';
+import { constructIdOf } from './construct-ids';
+import { auditFromConfig } from './audit-from-config';
 import { EnvironmentConfig } from './config';
 import { addEndpointOutputs } from './endpoint-outputs';
 import { EnvironmentStack, stackName } from './environment-stack';
 import { vpcFromConfig } from './vpc-from-config';
-
-/** A readable construct id from a name: `alias/app-data` → `app-data`. */
-export function constructIdOf(name: string): string {
-  return name
-    .replace(/^alias\//, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase();
-}
 
 /**
  * The admin VPC of an environment: its endpoints (for the account's principals), and the
@@ -32,6 +26,8 @@ export class AdminVpcStack extends EnvironmentStack {
   public readonly keys: CustomerManagedKey[];
   public readonly secrets: ProtectedSecret[];
   public readonly accessModel: AccessModel;
+  /** The audit trail and alarm, when the environment has `audit`. */
+  public readonly audit?: AuditTrail;
 
   constructor(scope: Construct, env: EnvironmentConfig, app: AppVpcStack) {
     super(scope, { env, side: 'admin' });
@@ -44,6 +40,9 @@ export class AdminVpcStack extends EnvironmentStack {
       accountId: env.accountId,
       principalArns: cfg.principalArns?.length ? [...cfg.principalArns, ...exempt] : undefined,
     };
+    // Rotation Lambdas run in this VPC and call Secrets Manager (not KMS: Secrets Manager does the crypto) through its endpoint.
+    const rotationRoles = env.secrets.flatMap((s) => (s.rotation ? [s.rotation.roleArn] : []));
+    const secretsManagerScope = { ...endpointScope, principalArns: endpointScope.principalArns && [...endpointScope.principalArns, ...rotationRoles] };
     this.endpoints = new ServiceEndpoints(this, 'endpoints', {
       vpc: this.vpc,
       region: env.region,
@@ -51,7 +50,7 @@ export class AdminVpcStack extends EnvironmentStack {
       allowedCidrs: cfg.allowedCidrs,
       sourceSecurityGroupIds: cfg.sourceSecurityGroupIds,
       prefixListIds: cfg.prefixListIds,
-      secretsManagerPolicy: accountOnlyEndpointPolicy('secretsmanager', endpointScope),
+      secretsManagerPolicy: accountOnlyEndpointPolicy('secretsmanager', secretsManagerScope),
       kmsPolicy: accountOnlyEndpointPolicy('kms', endpointScope),
       endpointOptions: { privateDnsEnabled: cfg.privateDns, ipAddressType: cfg.ipAddressType },
     });
@@ -85,7 +84,7 @@ export class AdminVpcStack extends EnvironmentStack {
         kmsKeyArn: key.keyArn,
         recoveryWindowInDays: s.recoveryWindowInDays,
         rotation: s.rotation,
-        policy: secretPolicy(this.accessModel),
+        policy: secretPolicy(this.accessModel, { rotationRoleArns: s.rotation ? [s.rotation.roleArn] : [] }),
       });
     });
     for (const key of this.keys) {
@@ -97,5 +96,6 @@ export class AdminVpcStack extends EnvironmentStack {
         description: `ARN of secret ${secret.name}`,
       });
     }
+    this.audit = auditFromConfig(this, env, { endpoints: [this.endpoints, app.endpoints], keys: this.keys, secretNames: env.secrets.map((s) => s.name) });
   }
 }

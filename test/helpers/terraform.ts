@@ -84,14 +84,25 @@ export function terraformToolchain(): Promise<TerraformToolchain> {
   return cached;
 }
 
-/** Environment for Terraform runs: no CLI config file, no telemetry, no prompts, no colour. */
+/**
+ * Environment for Terraform runs: no CLI config file, no telemetry, no prompts, no colour. `GOGC=400`
+ * (unless set) lets Terraform and the AWS provider, both Go programs, collect garbage less often:
+ * each provider start builds the whole AWS schema, and this cuts the CPU of a validate or plan by
+ * about a fifth (measured: plan 3.5 → 2.9 CPU s) for about 40 MB more memory per process.
+ */
 export function terraformEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, TF_CLI_CONFIG_FILE: '', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
+  return { GOGC: '400', ...process.env, TF_CLI_CONFIG_FILE: '', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
 }
 
 /**
  * The override a pipeline test adds beside cdk.tf.json: local state in the stack directory, dummy
  * credentials, and every check that would call AWS skipped (account id lookup, metadata API).
+ *
+ * `assume_role` (a stack's deployRoleArn) cannot be dropped by an override: an override file replaces
+ * nested blocks of a type only with blocks it holds itself, and `null` or `[]` holds none, so the
+ * original block stays and plan calls STS AssumeRole. The override therefore replaces it with one
+ * block whose empty `role_arn` the AWS provider (5.100) treats as "assume no role" (with a warning
+ * that role_arn is required). A stack without `assume_role` gets the same inert block.
  */
 export const OFFLINE_OVERRIDE = {
   terraform: { backend: { local: { path: 'terraform.tfstate' } } },
@@ -104,7 +115,7 @@ export const OFFLINE_OVERRIDE = {
       skip_metadata_api_check: true,
       skip_region_validation: true,
       allowed_account_ids: null,
-      assume_role: null,
+      assume_role: [{ role_arn: '' }],
       max_retries: 1,
     },
   },
@@ -143,6 +154,8 @@ export async function initValidatePlan(
 ): Promise<TerraformStep[]> {
   writeOfflineOverride(stackDir);
   const steps: TerraformStep[] = [];
+  // -plugin-dir links the mirror's unpacked provider into .terraform (a symlink, about 40 KB per stack): no copy of the
+  // ~700 MB binary, so TF_PLUGIN_CACHE_DIR would gain nothing. init still hashes the binary for the lock file (~0.4 CPU s).
   const init = await terraform(toolchain, stackDir, ['init', '-input=false', '-backend=true', `-plugin-dir=${toolchain.pluginDir}`]);
   steps.push(init);
   if (!init.ok) return steps;

@@ -16,10 +16,11 @@ describe('Terraform pipeline on existing VPCs with kms-fips', () => {
     }
     const { outdir } = synthToTemp(config);
     const app = readStack(outdir, 'gov-app-vpc');
-    expect(Object.values<any>(app.resource.aws_vpc_endpoint).map((e) => e.service_name).sort()).toEqual([
-      'com.amazonaws.us-west-2.kms-fips',
-      'com.amazonaws.us-west-2.secretsmanager',
-    ]);
+    expect(
+      Object.values<any>(app.resource.aws_vpc_endpoint)
+        .map((e) => e.service_name)
+        .sort(),
+    ).toEqual(['com.amazonaws.us-west-2.kms-fips', 'com.amazonaws.us-west-2.secretsmanager']);
     const results = await runPipeline(outdir);
     if ('skipReason' in results) throw new Error(results.skipReason);
     console.log(describePipeline(results));
@@ -44,6 +45,8 @@ describe('Terraform pipeline on existing VPCs with kms-fips', () => {
     const unexpected = await terraform(toolchain, dir, ['test', '-filter=tests/dns_unexpected.tftest.hcl']);
     expect(unexpected.ok).toBe(false);
     expect(unexpected.output).toMatch(/Resource precondition failed/);
-    expect(unexpected.output.replace(/\s+/g, ' ')).toMatch(/Private DNS for kms-fips needs enable_dns_support and enable_dns_hostnames on VPC vpc-1b2c3d4e5f6071829/);
+    expect(unexpected.output.replace(/\s+/g, ' ')).toMatch(
+      /Private DNS for kms-fips needs enable_dns_support and enable_dns_hostnames on VPC vpc-1b2c3d4e5f6071829/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as ts from 'typescript';
+import * as modules from '../../modules';
 
 describe('README example', () => {
   it('GIVEN the first TypeScript example in the README WHEN it runs THEN it synthesizes endpoints whose KMS policy holds the late statement', () => {
@@ -12,7 +13,7 @@ describe('README example', () => {
     const previous = process.env.CDKTF_OUTDIR;
     process.env.CDKTF_OUTDIR = outdir;
     try {
-      const localRequire = (id: string) => (id === 'cdktf-privatelink-secrets' ? require('../../modules') : require(id));
+      const localRequire = (id: string) => (id === 'cdktf-privatelink-secrets' ? modules : jest.requireActual(id));
       new Function('require', 'exports', js)(localRequire, {});
     } finally {
       if (previous === undefined) delete process.env.CDKTF_OUTDIR;

@@ -1,0 +1,131 @@
+import { copyFileSync, readdirSync, readFileSync, statSync } from 'fs';
+import { homedir, tmpdir } from 'os';
+import { join, relative } from 'path';
+import { parseConfig } from '../../stacks/config';
+import { defaultConfig, exampleConfigJson } from '../helpers/configs';
+import { readStack, stackDir, stackNames, synthToTemp, TfJson, writeStandInRemoteStates } from '../helpers/pipeline';
+import { initValidatePlan, inParallel, terraform, terraformToolchain } from '../helpers/terraform';
+
+/** Every file under a directory, as relative path → content. */
+function filesOf(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Every string value in a JSON document. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
+const root = join(__dirname, '..', '..');
+const threeAccounts = () => parseConfig(exampleConfigJson('three-accounts.json'), 'three-accounts.json');
+
+describe('pipeline-ready output', () => {
+  it.each([
+    ['JSON', false],
+    ['HCL', true],
+  ])('GIVEN the same config WHEN synthesized twice (%s) THEN every file of the two outputs is byte-for-byte the same', (_format, hcl) => {
+    const first = filesOf(synthToTemp(threeAccounts(), { hcl }).outdir);
+    const second = filesOf(synthToTemp(threeAccounts(), { hcl }).outdir);
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    expect([...first.keys()]).toContain(join('stacks', 'prod-admin-vpc', hcl ? 'cdk.tf' : 'cdk.tf.json'));
+    for (const [path, content] of first) expect({ path, same: content.equals(second.get(path)!) }).toEqual({ path, same: true });
+  });
+
+  it.each([
+    ['JSON', false],
+    ['HCL', true],
+  ])('GIVEN a synthesized output (%s) THEN no file holds an absolute path (not the project, the repository, the temp or home directory)', (_format, hcl) => {
+    const { project, outdir } = synthToTemp(threeAccounts(), { hcl });
+    const forbidden = [project, root, tmpdir(), homedir()];
+    for (const [path, content] of filesOf(outdir)) {
+      const text = content.toString('utf8');
+      for (const dir of forbidden) expect({ path, holds: text.includes(dir) }).toEqual({ path, holds: false });
+      if (path.endsWith('.json')) {
+        expect({ path, absolute: stringsOf(JSON.parse(text)).filter((s) => s.startsWith('/')) }).toEqual({ path, absolute: [] });
+      } else {
+        expect({ path, absolute: text.match(/"\/[^"]*"/g) ?? [] }).toEqual({ path, absolute: [] });
+      }
+    }
+  });
+
+  it('GIVEN every JSON stack THEN it names the provider source hashicorp/aws and a required Terraform version', () => {
+    const { outdir } = synthToTemp(threeAccounts());
+    expect(stackNames(outdir)).toHaveLength(6);
+    for (const stack of stackNames(outdir)) {
+      const json = readStack(outdir, stack);
+      expect(json.terraform.required_providers.aws.source).toBe('hashicorp/aws');
+      expect(json.terraform.required_version).toBe('>= 1.10.0');
+    }
+  });
+
+  it('GIVEN every HCL stack (synth:hcl) THEN it names the provider source hashicorp/aws and a required Terraform version', () => {
+    const { outdir } = synthToTemp(threeAccounts(), { hcl: true });
+    for (const stack of stackNames(outdir)) {
+      const hcl = readFileSync(join(stackDir(outdir, stack), 'cdk.tf'), 'utf8');
+      expect(hcl).toMatch(/^\s*source = "hashicorp\/aws"$/m);
+      expect(hcl).toMatch(/^\s*required_version = ">= 1\.10\.0"$/m);
+    }
+  });
+});
+
+/** What Terraform plans for a stack directory, from `terraform show -json` of a saved plan. */
+interface PlannedStack {
+  readonly changes: { address: string; actions: string[]; after: unknown }[];
+  readonly outputs: string[];
+}
+
+describe('synth:hcl is equivalent to the JSON output', () => {
+  it('GIVEN the default config synthesized as JSON and as HCL WHEN terraform validates and plans both THEN both are valid and plan the same resources with the same values', async () => {
+    const toolchain = await terraformToolchain();
+    if ('skipReason' in toolchain) {
+      // Reported, not hidden: this machine cannot run the Terraform checks.
+      console.warn(`SKIPPED HCL equivalence: ${toolchain.skipReason}`);
+      expect(process.env.REQUIRE_TERRAFORM).not.toBe('1');
+      return;
+    }
+    const json = synthToTemp(defaultConfig());
+    const hcl = synthToTemp(defaultConfig(), { hcl: true });
+    // The admin stack reads the app stack's state: the same stand-in state for both outputs.
+    for (const path of writeStandInRemoteStates(json.outdir, 'admin-vpc')) copyFileSync(path, join(hcl.project, relative(json.project, path)));
+
+    const plan = async (dir: string): Promise<PlannedStack> => {
+      const steps = await initValidatePlan(toolchain, dir, { plan: false });
+      steps.push(await terraform(toolchain, dir, ['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tfplan']));
+      const failed = steps.find((s) => !s.ok);
+      if (failed) throw new Error(`${dir}: terraform ${failed.command} failed:\n${failed.output}`);
+      const show = await terraform(toolchain, dir, ['show', '-json', 'tfplan']);
+      if (!show.ok) throw new Error(`${dir}: terraform show failed:\n${show.output}`);
+      const parsed = JSON.parse(show.output.slice(show.output.indexOf('{'))) as TfJson;
+      return {
+        changes: (parsed.resource_changes as TfJson[])
+          .map((c) => ({ address: c.address, actions: c.change.actions, after: c.change.after }))
+          .sort((a, b) => a.address.localeCompare(b.address)),
+        outputs: Object.keys(parsed.planned_values.outputs ?? {}).sort(),
+      };
+    };
+    const stacks = stackNames(json.outdir);
+    expect(stackNames(hcl.outdir)).toEqual(stacks);
+    const planned = await inParallel(
+      stacks.flatMap((stack) => [() => plan(stackDir(json.outdir, stack)), () => plan(stackDir(hcl.outdir, stack))]),
+      2,
+    );
+    stacks.forEach((stack, i) => {
+      const [fromJson, fromHcl] = [planned[2 * i], planned[2 * i + 1]];
+      expect(fromJson.changes.length).toBeGreaterThan(0);
+      expect(fromJson.changes.every((c) => c.actions.join() === 'create')).toBe(true);
+      expect({ stack, ...fromHcl }).toEqual({ stack, ...fromJson });
+    });
+  });
+});
