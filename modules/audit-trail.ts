@@ -17,13 +17,13 @@ import { accountRoot } from './access-policies';
 import { arn, assertArnInPartition, assertResourceId, partitionOf } from './aws-identifiers';
 import { CustomerManagedKey } from './customer-managed-key';
 import { invalidValue } from './errors';
+import { LOG_RETENTION_DAYS } from './log-retention';
+
+export { LOG_RETENTION_DAYS };
 import { OutsideEndpointFilterProps, planOutsideEndpointFilters, PlannedFilter, WatchedKey } from './outside-endpoint-filter';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
-
-/** Retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** Props of an {@link AuditTrail}. */
 export interface AuditTrailProps {

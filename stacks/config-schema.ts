@@ -6,8 +6,8 @@ import { GuardrailError } from '../modules/errors';
 import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../modules/access-policies';
 import { PolicyDocument } from '../modules/policy-document';
 import { IAM_ROLE_ARN_PATTERN } from '../modules/protected-secret';
-import { validatePolicyDocument } from '../modules/policy-validation';
-import { LOG_RETENTION_DAYS } from '../modules/audit-trail';
+import { PolicyJson, policySize } from '../modules/rules';
+import { LOG_RETENTION_DAYS } from '../modules/log-retention';
 import { constructIdOf } from './construct-ids';
 
 /** The config file format: the one source of truth for its types, its validation and its JSON Schema. */
@@ -453,8 +453,8 @@ function policySizeProblems(env: z.output<typeof environment>): { path: (string 
     [['breakGlassPrincipalArns'], 'key policies', keyPolicy(model)],
   ];
   return policies.flatMap(([path, what, doc]) =>
-    validatePolicyDocument(doc, what)
-      .filter((m) => m.startsWith('[PLS_POLICY_SIZE]'))
+    policySize
+      .check({ policy: doc.toJSON() as unknown as PolicyJson, text: doc.render(), kind: doc.kind })
       .map((m) => ({ path, problem: `expected fewer or shorter entries (the ${what} would be ${m.replace(/^.*?policy is /, '').replace(/;.*$/, '')})` })),
   );
 }
