@@ -3,19 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdktf';
 import { buildStacks } from '../../stacks/build-app';
-import { ConfigError, formatJsonPath, loadConfig, parseConfig } from '../../stacks/config';
-import { defaultConfigJson } from '../helpers/configs';
-
-/** The problems of a config the loader rejects (fails the test when it is accepted). */
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error('expected a ConfigError, the config was accepted');
-}
+import { formatJsonPath, loadConfig, parseConfig } from '../../stacks/config';
+import { defaultConfigJson, problemsOf } from '../helpers/configs';
 
 describe('config loader messages', () => {
   it('GIVEN path parts WHEN formatted THEN array indexes use [n] and keys that are not identifiers are quoted', () => {

@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
 import { buildStacks } from '../../stacks/build-app';
-import { ConfigError, parseConfig } from '../../stacks/config';
+import { parseConfig } from '../../stacks/config';
 import { configJsonSchema } from '../../stacks/config-json-schema';
-import { defaultConfigJson, exampleConfigJson } from '../helpers/configs';
+import { defaultConfigJson, exampleConfigJson, problemsOf } from '../helpers/configs';
 
 /** `secrets[i].rotation.roleArn`: the rotation Lambda's execution role, checked where it is written. */
 
@@ -10,16 +10,6 @@ const E = 'environments[0]';
 const S = `${E}.secrets[0].rotation`;
 const LAMBDA = 'arn:aws:lambda:us-west-2:111122223333:function:rotate-db';
 const ROLE = 'arn:aws:iam::111122223333:role/db-rotation';
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error('expected a ConfigError, the config was accepted');
-}
 
 /** The default config with `rotation` on its secret. */
 function withRotation(rotation: Record<string, unknown>): any {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { parseConfig, StacksConfig } from '../../stacks/config';
+import { ConfigError, parseConfig, StacksConfig } from '../../stacks/config';
 
 /** The raw default config (a fresh copy each call). */
 export function defaultConfigJson(): any {
@@ -15,4 +15,15 @@ export function defaultConfig(): StacksConfig {
 /** Raw JSON of a config under stacks/config. */
 export function exampleConfigJson(name: string): any {
   return JSON.parse(readFileSync(join(__dirname, '..', '..', 'stacks', 'config', name), 'utf8'));
+}
+
+/** The problems of a config the loader rejects (fails the test when it is accepted). */
+export function problemsOf(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected a ConfigError, the config was accepted');
 }

@@ -175,3 +175,23 @@ export function stackDir(outdir: string, stack: string): string {
 }
 
 export { dirname };
+
+/**
+ * Runs the pipeline on an outdir, logs one line per stack, fails with the
+ * Terraform output of the first failed step, and asserts every stack ran init, validate and plan.
+ */
+export async function expectPipelinePasses(outdir: string, header: string): Promise<StackPipelineResult[]> {
+  const results = await runPipeline(outdir);
+  if ('skipReason' in results) throw new Error(results.skipReason);
+  console.log(`${header}\n${describePipeline(results)}`);
+  for (const r of results) {
+    const failed = r.steps.find((s) => !s.ok);
+    if (failed) throw new Error(`${r.stack}: terraform ${failed.command} failed:\n${failed.output}`);
+    expect({ stack: r.stack, commands: r.steps.map((s) => s.command), planSkipped: r.planSkipped }).toEqual({
+      stack: r.stack,
+      commands: ['init', 'validate', 'plan'],
+      planSkipped: undefined,
+    });
+  }
+  return results;
+}

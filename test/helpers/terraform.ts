@@ -179,3 +179,15 @@ export async function inParallel<T>(tasks: (() => Promise<T>)[], limit: number):
   await Promise.all(workers);
   return results;
 }
+
+/**
+ * The toolchain, or undefined after reporting why the Terraform checks cannot run here. Where
+ * REQUIRE_TERRAFORM=1 (CI) a missing toolchain fails the test instead of skipping it.
+ */
+export async function toolchainOrReportSkip(what: string): Promise<{ terraform: string; pluginDir: string; version: string } | undefined> {
+  const toolchain = await terraformToolchain();
+  if (!('skipReason' in toolchain)) return toolchain;
+  if (process.env.REQUIRE_TERRAFORM === '1') throw new Error(`${what}: REQUIRE_TERRAFORM=1 but ${toolchain.skipReason}`);
+  console.warn(`SKIPPED ${what}: ${toolchain.skipReason}`);
+  return undefined;
+}

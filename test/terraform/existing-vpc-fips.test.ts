@@ -2,18 +2,14 @@ import { join } from 'path';
 import { parseConfig } from '../../stacks/config';
 import { exampleConfigJson } from '../helpers/configs';
 import { credentialBoundDataSources, describePipeline, offlinePlanTest, readStack, runPipeline, synthToTemp, writeTerraformTest } from '../helpers/pipeline';
-import { terraform, terraformToolchain } from '../helpers/terraform';
+import { terraform, toolchainOrReportSkip } from '../helpers/terraform';
 
 const config = parseConfig(exampleConfigJson('existing-vpcs-fips.json'), 'existing-vpcs-fips.json');
 
 describe('Terraform pipeline on existing VPCs with kms-fips', () => {
   it('GIVEN existing VPCs and fips WHEN synthesized THEN both stacks init, validate and plan (DNS attributes stood in)', async () => {
-    const toolchain = await terraformToolchain();
-    if ('skipReason' in toolchain) {
-      console.warn(`SKIPPED Terraform pipeline: ${toolchain.skipReason}`);
-      expect(process.env.REQUIRE_TERRAFORM).not.toBe('1');
-      return;
-    }
+    const toolchain = await toolchainOrReportSkip('Terraform pipeline');
+    if (!toolchain) return;
     const { outdir } = synthToTemp(config);
     const app = readStack(outdir, 'gov-app-vpc');
     expect(
