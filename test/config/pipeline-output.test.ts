@@ -1,10 +1,9 @@
-import { copyFileSync, readdirSync, readFileSync, statSync } from 'fs';
+import { readdirSync, readFileSync, statSync } from 'fs';
 import { homedir, tmpdir } from 'os';
 import { join, relative } from 'path';
 import { parseConfig } from '../../stacks/config';
-import { defaultConfig, exampleConfigJson } from '../helpers/configs';
-import { readStack, stackDir, stackNames, synthToTemp, TfJson, writeStandInRemoteStates } from '../helpers/pipeline';
-import { inParallel, terraform, toolchainOrReportSkip, writeOfflineOverride } from '../helpers/terraform';
+import { exampleConfigJson } from '../helpers/configs';
+import { readStack, stackDir, stackNames, synthToTemp } from '../helpers/pipeline';
 
 /** Every file under a directory, as relative path → content. */
 function filesOf(dir: string): Map<string, Buffer> {
@@ -77,52 +76,5 @@ describe('pipeline-ready output', () => {
       expect(hcl).toMatch(/^\s*source = "hashicorp\/aws"$/m);
       expect(hcl).toMatch(/^\s*required_version = ">= 1\.10\.0"$/m);
     }
-  });
-});
-
-/** What Terraform plans for a stack directory, from `terraform show -json` of a saved plan. */
-interface PlannedStack {
-  readonly changes: { address: string; actions: string[]; after: unknown }[];
-  readonly outputs: string[];
-}
-
-describe('synth:hcl is equivalent to the JSON output', () => {
-  it('GIVEN the default config synthesized as JSON and as HCL WHEN terraform plans both THEN both are valid and plan the same resources with the same values', async () => {
-    const toolchain = await toolchainOrReportSkip('HCL equivalence');
-    if (!toolchain) return;
-    const json = synthToTemp(defaultConfig());
-    const hcl = synthToTemp(defaultConfig(), { hcl: true });
-    // The admin stack reads the app stack's state: the same stand-in state for both outputs.
-    for (const path of writeStandInRemoteStates(json.outdir, 'admin-vpc')) copyFileSync(path, join(hcl.project, relative(json.project, path)));
-
-    const plan = async (dir: string): Promise<PlannedStack> => {
-      // init only (no separate validate): `terraform plan` validates the configuration first and fails if it is invalid.
-      writeOfflineOverride(dir);
-      const steps = [await terraform(toolchain, dir, ['init', '-input=false', `-plugin-dir=${toolchain.pluginDir}`])];
-      if (steps[0].ok) steps.push(await terraform(toolchain, dir, ['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tfplan']));
-      const failed = steps.find((s) => !s.ok);
-      if (failed) throw new Error(`${dir}: terraform ${failed.command} failed:\n${failed.output}`);
-      const show = await terraform(toolchain, dir, ['show', '-json', 'tfplan']);
-      if (!show.ok) throw new Error(`${dir}: terraform show failed:\n${show.output}`);
-      const parsed = JSON.parse(show.output.slice(show.output.indexOf('{'))) as TfJson;
-      return {
-        changes: (parsed.resource_changes as TfJson[])
-          .map((c) => ({ address: c.address, actions: c.change.actions, after: c.change.after }))
-          .sort((a, b) => a.address.localeCompare(b.address)),
-        outputs: Object.keys(parsed.planned_values.outputs ?? {}).sort(),
-      };
-    };
-    const stacks = stackNames(json.outdir);
-    expect(stackNames(hcl.outdir)).toEqual(stacks);
-    const planned = await inParallel(
-      stacks.flatMap((stack) => [() => plan(stackDir(json.outdir, stack)), () => plan(stackDir(hcl.outdir, stack))]),
-      2,
-    );
-    stacks.forEach((stack, i) => {
-      const [fromJson, fromHcl] = [planned[2 * i], planned[2 * i + 1]];
-      expect(fromJson.changes.length).toBeGreaterThan(0);
-      expect(fromJson.changes.every((c) => c.actions.join() === 'create')).toBe(true);
-      expect({ stack, ...fromHcl }).toEqual({ stack, ...fromJson });
-    });
   });
 });

@@ -146,7 +146,7 @@ export function writeOfflineOverride(stackDir: string): void {
   writeFileSync(join(stackDir, 'zz_offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
 }
 
-/** Runs `init` (from the mirror), `validate` and, unless told not to, `plan` in a stack directory. */
+/** Runs `init` (from the mirror), `validate` and, unless told not to, `plan` (saved as `tfplan`) in a stack directory. */
 export async function initValidatePlan(
   toolchain: { terraform: string; pluginDir: string },
   stackDir: string,
@@ -162,7 +162,7 @@ export async function initValidatePlan(
   const validate = await terraform(toolchain, stackDir, ['validate']);
   steps.push(validate);
   if (!validate.ok || !options.plan) return steps;
-  steps.push(await terraform(toolchain, stackDir, ['plan', '-input=false', '-lock=false', '-refresh=false']));
+  steps.push(await terraform(toolchain, stackDir, ['plan', '-input=false', '-lock=false', '-refresh=false', '-out=tfplan']));
   return steps;
 }
 
