@@ -1,5 +1,6 @@
 import { arn } from './aws-identifiers';
 import { PolicyDocument } from './policy-document';
+import { allOf, exceptAwsServices, exceptPrincipals, outsideEndpoints, outsideVpcs, principalsIn } from './policy-conditions';
 import { PolicyStatement } from './policy-statement';
 
 /**
@@ -69,11 +70,6 @@ export function secretArnPattern(partition: string, region: string, accountId: s
   return arn({ partition, service: 'secretsmanager', region, account: accountId, resource: `secret:${name}-??????` });
 }
 
-/** Exempts AWS services acting for the caller (Secrets Manager decrypting with the key). */
-function notViaAwsService(statement: PolicyStatement): PolicyStatement {
-  return statement.addCondition('Bool', 'aws:ViaAWSService', 'false');
-}
-
 /** Options of {@link secretPolicy}. */
 export interface SecretPolicyOptions {
   /**
@@ -100,22 +96,21 @@ export function secretPolicy(model: AccessModel, options: SecretPolicyOptions = 
     effect: 'Deny',
     principal: '*',
     actions: SECRET_VALUE_ACTIONS,
-    conditions: { StringNotEquals: { 'aws:SourceVpce': model.appSecretsManagerEndpointIds } },
+    conditions: outsideEndpoints(model.appSecretsManagerEndpointIds),
   });
   const rotation: PolicyStatement[] = [];
   if (rotationRoles.length) {
     // Operators of one statement are ANDed: denied when outside the app endpoint AND not a rotation role.
-    valueOutsideApp.addCondition('ArnNotLike', 'aws:PrincipalArn', rotationRoles);
+    for (const [operator, keys] of Object.entries(exceptPrincipals(rotationRoles))) {
+      for (const [key, values] of Object.entries(keys)) valueOutsideApp.addCondition(operator, key, values);
+    }
     rotation.push(
       new PolicyStatement({
         sid: 'DenyRotationValueAccessOutsideAdminVpc',
         effect: 'Deny',
         principal: '*',
         actions: SECRET_VALUE_ACTIONS,
-        conditions: {
-          ArnLike: { 'aws:PrincipalArn': rotationRoles },
-          StringNotEquals: { 'aws:SourceVpc': model.adminVpcId },
-        },
+        conditions: allOf(principalsIn(rotationRoles), outsideVpcs([model.adminVpcId])),
       }),
     );
   }
@@ -134,10 +129,7 @@ export function secretPolicy(model: AccessModel, options: SecretPolicyOptions = 
         effect: 'Deny',
         principal: '*',
         actions: SECRET_MANAGEMENT_ACTIONS,
-        conditions: {
-          StringNotEquals: { 'aws:SourceVpc': model.adminVpcId },
-          ArnNotLike: { 'aws:PrincipalArn': model.managementExemptPrincipalArns },
-        },
+        conditions: allOf(outsideVpcs([model.adminVpcId]), exceptPrincipals(model.managementExemptPrincipalArns)),
       }),
     ],
   });
@@ -157,27 +149,20 @@ export function keyPolicy(model: AccessModel): PolicyDocument {
         principal: { AWS: [accountRoot(model.partition, model.accountId)] },
         actions: ['kms:*'],
       }),
-      notViaAwsService(
-        new PolicyStatement({
-          sid: 'DenyKeyUsageOutsideAppEndpoint',
-          effect: 'Deny',
-          principal: '*',
-          actions: KEY_USAGE_ACTIONS,
-          conditions: { StringNotEquals: { 'aws:SourceVpce': model.appKmsEndpointIds } },
-        }),
-      ),
-      notViaAwsService(
-        new PolicyStatement({
-          sid: 'DenyKeyAdministrationOutsideAdminVpc',
-          effect: 'Deny',
-          principal: '*',
-          actions: KEY_MANAGEMENT_ACTIONS,
-          conditions: {
-            StringNotEquals: { 'aws:SourceVpc': model.adminVpcId },
-            ArnNotLike: { 'aws:PrincipalArn': model.managementExemptPrincipalArns },
-          },
-        }),
-      ),
+      new PolicyStatement({
+        sid: 'DenyKeyUsageOutsideAppEndpoint',
+        effect: 'Deny',
+        principal: '*',
+        actions: KEY_USAGE_ACTIONS,
+        conditions: allOf(outsideEndpoints(model.appKmsEndpointIds), exceptAwsServices()),
+      }),
+      new PolicyStatement({
+        sid: 'DenyKeyAdministrationOutsideAdminVpc',
+        effect: 'Deny',
+        principal: '*',
+        actions: KEY_MANAGEMENT_ACTIONS,
+        conditions: allOf(outsideVpcs([model.adminVpcId]), exceptPrincipals(model.managementExemptPrincipalArns), exceptAwsServices()),
+      }),
     ],
   });
 }

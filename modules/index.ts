@@ -17,6 +17,7 @@ export * from './outside-endpoint-filter';
 export * from './policy-document';
 export * from './policy-evaluator';
 export * from './policy-statement';
+export * from './policy-conditions';
 export * from './policy-validation';
 export * from './private-vpc';
 export * from './protected-secret';
