@@ -1,4 +1,5 @@
-import { resolve } from 'path';
+import { readFileSync } from 'fs';
+import { join, resolve } from 'path';
 import { Testing } from 'cdktf';
 import { buildStacks } from '../../stacks/build-app';
 import { parseConfig } from '../../stacks/config';
@@ -177,5 +178,14 @@ describe('environments: cross-stack values', () => {
       expect(outputs.every((o) => /aws_vpc_endpoint/.test(o))).toBe(true);
       expect(readStack(outdir, `${env}-app-vpc`).data?.terraform_remote_state).toBeUndefined();
     }
+  });
+});
+
+describe('deploy order', () => {
+  it('GIVEN two environments WHEN synthesized THEN the manifest makes each admin stack depend on its own app stack only (cdktf deploy "*" applies app first)', () => {
+    const { outdir } = synthToTemp(parseConfig(twoAccounts()));
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    const dependencies = Object.fromEntries(Object.entries<any>(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]));
+    expect(dependencies).toEqual({ 'dev-app-vpc': [], 'dev-admin-vpc': ['dev-app-vpc'], 'prod-app-vpc': [], 'prod-admin-vpc': ['prod-app-vpc'] });
   });
 });
