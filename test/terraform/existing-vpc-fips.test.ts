@@ -33,15 +33,19 @@ describe('Terraform pipeline on existing VPCs with kms-fips', () => {
     const endpoints = Object.keys(app.resource.aws_vpc_endpoint).map((n) => `aws_vpc_endpoint.${n}`);
     const dnsOff = (attribute: string, expectFailures: boolean) =>
       `run "${attribute}_off" {\n  command = plan\n  override_data {\n    target = ${lookup}\n    values = { enable_dns_support = ${attribute !== 'enable_dns_support'}, enable_dns_hostnames = ${attribute !== 'enable_dns_hostnames'} }\n  }\n${expectFailures ? `  expect_failures = [${endpoints.join(', ')}]\n` : ''}}\n`;
-    writeTerraformTest(dir, 'dns_expected', offlinePlanTest([lookup], dnsOff('enable_dns_support', true) + dnsOff('enable_dns_hostnames', true)));
-    const expected = await terraform(toolchain, dir, ['test', '-filter=tests/dns_expected.tftest.hcl']);
-    expect(expected.output).toMatch(/Success! 3 passed, 0 failed/);
-    // AND without expecting the failure, the run fails with our message (the check is not vacuous).
-    writeTerraformTest(dir, 'dns_unexpected', offlinePlanTest([lookup], dnsOff('enable_dns_hostnames', false)));
-    const unexpected = await terraform(toolchain, dir, ['test', '-filter=tests/dns_unexpected.tftest.hcl']);
-    expect(unexpected.ok).toBe(false);
-    expect(unexpected.output).toMatch(/Resource precondition failed/);
-    expect(unexpected.output.replace(/\s+/g, ' ')).toMatch(
+    // One terraform test file: the two expected failures (a run fails if its expected failure does not happen), then the
+    // same DNS-off plan without expecting the failure, which must fail with our message (the check is not vacuous).
+    const runs =
+      dnsOff('enable_dns_support', true) + dnsOff('enable_dns_hostnames', true) + dnsOff('enable_dns_hostnames', false).replace('_off"', '_off_unexpected"');
+    writeTerraformTest(dir, 'dns_precondition', offlinePlanTest([lookup], runs));
+    const result = await terraform(toolchain, dir, ['test', '-filter=tests/dns_precondition.tftest.hcl']);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/run "enable_dns_support_off"\.\.\. pass/);
+    expect(result.output).toMatch(/run "enable_dns_hostnames_off"\.\.\. pass/);
+    expect(result.output).toMatch(/run "enable_dns_hostnames_off_unexpected"\.\.\. fail/);
+    expect(result.output).toMatch(/3 passed, 1 failed/);
+    expect(result.output).toMatch(/Resource precondition failed/);
+    expect(result.output.replace(/\s+/g, ' ')).toMatch(
       /Private DNS for kms-fips needs enable_dns_support and enable_dns_hostnames on VPC vpc-1b2c3d4e5f6071829/,
     );
   });
