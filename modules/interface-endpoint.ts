@@ -1,4 +1,4 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { Lazy, TerraformStack, Token } from 'cdktf';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { assertRegion, assertResourceId } from './aws-identifiers';
@@ -98,11 +98,6 @@ export function checkSubnets(subnets: readonly SubnetPlacement[], region: string
  * policy bound late so statements added after construction are kept.
  */
 export class InterfaceEndpoint extends Construct {
-  /** True for constructs of this class (works across module copies). */
-  public static isInterfaceEndpoint(x: IConstruct): x is InterfaceEndpoint {
-    return x instanceof InterfaceEndpoint;
-  }
-
   public readonly service: EndpointService;
   public readonly region: string;
   public readonly vpcEndpoint: VpcEndpoint;

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join, resolve } from 'path';
+import { join, resolve } from 'path';
 import { StacksConfig } from '../../stacks/config';
 import { synthesizeToDirectory } from '../../stacks/build-app';
 import { initValidatePlan, inParallel, terraform, TerraformStep, terraformToolchain } from './terraform';
@@ -173,8 +173,6 @@ export function describePipeline(results: StackPipelineResult[]): string {
 export function stackDir(outdir: string, stack: string): string {
   return join(outdir, 'stacks', stack);
 }
-
-export { dirname };
 
 /**
  * Runs the pipeline on an outdir, logs one line per stack, fails with the
