@@ -9,7 +9,9 @@ import { PolicyStatement } from './policy-statement';
 export interface AccessModel {
   /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
   readonly partition: string;
+  /** Region of the environment, e.g. `us-west-2`. */
   readonly region: string;
+  /** The environment's 12-digit AWS account id. */
   readonly accountId: string;
   /** The admin VPC: management actions are only allowed from here. */
   readonly adminVpcId: string;
@@ -169,8 +171,11 @@ export function keyPolicy(model: AccessModel): PolicyDocument {
 
 /** Props of an endpoint policy preset. */
 export interface EndpointPolicyScope {
+  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
   readonly partition: string;
+  /** Region of the environment, e.g. `us-west-2`. */
   readonly region: string;
+  /** The environment's 12-digit AWS account id. */
   readonly accountId: string;
   /** Only these principals may use the endpoint. @default - any principal of the account */
   readonly principalArns?: readonly string[];

@@ -29,7 +29,9 @@ import { validatePolicyDocument } from './policy-validation';
 export interface AuditTrailProps {
   /** ARN partition of the region. */
   readonly partition: string;
+  /** Region of the environment, e.g. `us-west-2`. */
   readonly region: string;
+  /** The environment's 12-digit AWS account id. */
   readonly accountId: string;
   /** Base name of the trail, its bucket, log group, key alias, role, topic and alarm: 3–53 of a-z 0-9 "-", starting with a letter. @default 'privatelink-audit' */
   readonly name?: string;
@@ -293,8 +295,11 @@ export class AuditTrail extends Construct {
 
 /** Inputs of {@link auditKeyPolicy}. */
 export interface AuditKeyPolicyProps {
+  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
   readonly partition: string;
+  /** Region of the environment, e.g. `us-west-2`. */
   readonly region: string;
+  /** The environment's 12-digit AWS account id. */
   readonly accountId: string;
   /** The trail that encrypts log files with the key. @default - no CloudTrail statements */
   readonly trailArn?: string;

@@ -26,8 +26,11 @@ export interface WatchedKey {
 
 /** What the "calls outside our endpoints" metric filters look for. Values may be Terraform references. */
 export interface OutsideEndpointFilterProps {
+  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
   readonly partition: string;
+  /** Region of the environment, e.g. `us-west-2`. */
   readonly region: string;
+  /** The environment's 12-digit AWS account id. */
   readonly accountId: string;
   /** The environment's interface endpoint ids (`vpce-…`): calls through these are expected. */
   readonly endpointIds: readonly string[];
