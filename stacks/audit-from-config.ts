@@ -33,7 +33,8 @@ export function auditFromConfig(stack: EnvironmentStack, env: EnvironmentConfig,
     endpointIds: subjects.endpoints.flatMap((e) => [e.secretsManager.endpointId, e.kms.endpointId]),
     secretNames: subjects.secretNames,
     keys: subjects.keys.map((k) => ({ arn: k.keyArn, keyId: k.key.keyId, alias: k.alias })),
-    ignoredRoleArns: cfg.ignoredRoleArns,
+    // Terraform runs as the deploy role from outside the VPCs on every plan; its reads would keep the alarm firing.
+    ignoredRoleArns: cfg.ignoredRoleArns ?? (env.deployRoleArn ? [env.deployRoleArn] : undefined),
     createTopic: cfg.createTopic,
     alarmActionArns: cfg.alarmActionArns,
   });

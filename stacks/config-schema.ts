@@ -260,7 +260,7 @@ const environment = z
       })
       .optional()
       .describe(
-        'Audit endpoint use (modules/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted, e.g. the deploy role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
+        'Audit endpoint use (modules/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted; default: the deployRoleArn, whose Terraform plans read from outside the VPCs; [] counts every role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
       ),
   })
   .superRefine((env, ctx) => {

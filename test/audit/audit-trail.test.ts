@@ -403,3 +403,18 @@ describe('AuditTrail guardrails', () => {
       expect(resourcesOf(admin, type)).toHaveLength(0);
   });
 });
+
+describe('audit with a deploy role', () => {
+  const deploy = 'arn:aws:iam::111122223333:role/platform-deploy';
+  const patterns = (stacks: Record<string, TfJson>) => resourcesOf(stacks['admin-vpc'], 'aws_cloudwatch_log_metric_filter').map((f) => f.pattern as string);
+
+  it('GIVEN a deployRoleArn and no ignoredRoleArns THEN the filters leave the deploy role out (its plans read from outside the VPCs)', () => {
+    const stacks = synthConfig(auditConfig({}, (env) => (env.deployRoleArn = deploy)));
+    for (const pattern of patterns(stacks)) expect(pattern).toContain(deploy);
+  });
+
+  it('GIVEN ignoredRoleArns: [] THEN every role is counted, the deploy role too', () => {
+    const stacks = synthConfig(auditConfig({ ignoredRoleArns: [] }, (env) => (env.deployRoleArn = deploy)));
+    for (const pattern of patterns(stacks)) expect(pattern).not.toContain(deploy);
+  });
+});
