@@ -1,4 +1,4 @@
-import { arn } from './aws-identifiers';
+import { arn, EnvironmentScope } from './aws-identifiers';
 import { PolicyDocument } from './policy-document';
 import { allOf, exceptAwsServices, exceptPrincipals, outsideEndpoints, outsideVpcs, principalsIn } from './policy-conditions';
 import { PolicyStatement } from './policy-statement';
@@ -6,13 +6,7 @@ import { PolicyStatement } from './policy-statement';
 /**
  * The facts the admin/app access model is built from. Ids may be Terraform references.
  */
-export interface AccessModel {
-  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
-  readonly partition: string;
-  /** Region of the environment, e.g. `us-west-2`. */
-  readonly region: string;
-  /** The environment's 12-digit AWS account id. */
-  readonly accountId: string;
+export interface AccessModel extends EnvironmentScope {
   /** The admin VPC: management actions are only allowed from here. */
   readonly adminVpcId: string;
   /** Secrets Manager endpoint(s) of the app VPC: secret values only through these. */
@@ -170,13 +164,7 @@ export function keyPolicy(model: AccessModel): PolicyDocument {
 }
 
 /** Props of an endpoint policy preset. */
-export interface EndpointPolicyScope {
-  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
-  readonly partition: string;
-  /** Region of the environment, e.g. `us-west-2`. */
-  readonly region: string;
-  /** The environment's 12-digit AWS account id. */
-  readonly accountId: string;
+export interface EndpointPolicyScope extends EnvironmentScope {
   /** Only these principals may use the endpoint. @default - any principal of the account */
   readonly principalArns?: readonly string[];
 }

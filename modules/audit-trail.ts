@@ -14,7 +14,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { accountRoot } from './access-policies';
-import { arn, assertArnInPartition, assertResourceId, partitionOf } from './aws-identifiers';
+import { arn, assertArnInPartition, assertResourceId, partitionOf, EnvironmentScope } from './aws-identifiers';
 import { CustomerManagedKey } from './customer-managed-key';
 import { invalidValue } from './errors';
 import { LOG_RETENTION_DAYS } from './log-retention';
@@ -26,13 +26,7 @@ import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 
 /** Props of an {@link AuditTrail}. */
-export interface AuditTrailProps {
-  /** ARN partition of the region. */
-  readonly partition: string;
-  /** Region of the environment, e.g. `us-west-2`. */
-  readonly region: string;
-  /** The environment's 12-digit AWS account id. */
-  readonly accountId: string;
+export interface AuditTrailProps extends EnvironmentScope {
   /** Base name of the trail, its bucket, log group, key alias, role, topic and alarm: 3–53 of a-z 0-9 "-", starting with a letter. @default 'privatelink-audit' */
   readonly name?: string;
   /** Use an existing trail's CloudWatch Logs group instead of creating a trail, bucket and log group. @default - a trail is created */
@@ -294,13 +288,7 @@ export class AuditTrail extends Construct {
 }
 
 /** Inputs of {@link auditKeyPolicy}. */
-export interface AuditKeyPolicyProps {
-  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
-  readonly partition: string;
-  /** Region of the environment, e.g. `us-west-2`. */
-  readonly region: string;
-  /** The environment's 12-digit AWS account id. */
-  readonly accountId: string;
+export interface AuditKeyPolicyProps extends EnvironmentScope {
   /** The trail that encrypts log files with the key. @default - no CloudTrail statements */
   readonly trailArn?: string;
   /** The log group encrypted with the key. @default - no CloudWatch Logs statement */

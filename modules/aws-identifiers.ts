@@ -59,6 +59,21 @@ export function assertAccountId(accountId: string, field = 'accountId'): void {
   }
 }
 
+/** True when `az` is an Availability Zone name of `region` (`us-west-2a` for `us-west-2`). */
+export function isAvailabilityZoneOf(az: string, region: string): boolean {
+  return az.length === region.length + 1 && az.startsWith(region) && /[a-z]$/.test(az);
+}
+
+/** Where a module's ARNs and names point: the partition, region and account of an environment. */
+export interface EnvironmentScope {
+  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
+  readonly partition: string;
+  /** Region of the environment, e.g. `us-west-2`. */
+  readonly region: string;
+  /** The environment's 12-digit AWS account id. */
+  readonly accountId: string;
+}
+
 /** The partition a region belongs to. */
 export function partitionOf(region: string): PartitionInfo {
   if (region.startsWith('cn-')) return PARTITIONS['aws-cn'];

@@ -25,7 +25,8 @@ export interface CustomerManagedKeyProps {
   readonly tags?: Record<string, string>;
 }
 
-const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+/** A customer alias: `alias/<name>`, not under `alias/aws/` (reserved for AWS managed keys). */
+export const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
  * A symmetric customer-managed KMS key with an alias: rotation on, a 30-day deletion window,
@@ -40,7 +41,7 @@ export class CustomerManagedKey extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
     super(scope, id);
-    if (!ALIAS_PATTERN.test(props.alias) || props.alias.startsWith('alias/aws/')) {
+    if (!KMS_ALIAS_PATTERN.test(props.alias)) {
       throw invalidValue('PLS_KMS_ALIAS', 'alias', props.alias, 'an alias "alias/<name>" of letters, digits, "/", "_" and "-", not under "alias/aws/"');
     }
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;

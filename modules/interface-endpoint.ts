@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Lazy, TerraformStack, Token } from 'cdktf';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { assertRegion, assertResourceId } from './aws-identifiers';
+import { assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
 import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
@@ -65,7 +65,7 @@ export function checkSubnets(subnets: readonly SubnetPlacement[], region: string
     }
     ids.set(s.subnetId, i);
     if (!Token.isUnresolved(s.availabilityZone)) {
-      if (!new RegExp(`^${region}[a-z]$`).test(s.availabilityZone)) {
+      if (!isAvailabilityZoneOf(s.availabilityZone, region)) {
         throw invalidValue('PLS_BAD_AZ', `${field}[${i}].availabilityZone`, s.availabilityZone, `an Availability Zone of ${region}, such as "${region}a"`);
       }
       if (azs.has(s.availabilityZone)) {

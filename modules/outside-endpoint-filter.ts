@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { arn } from './aws-identifiers';
+import { arn, EnvironmentScope } from './aws-identifiers';
 import { GuardrailError } from './errors';
 import {
   checkFilterPattern,
@@ -25,13 +25,7 @@ export interface WatchedKey {
 }
 
 /** What the "calls outside our endpoints" metric filters look for. Values may be Terraform references. */
-export interface OutsideEndpointFilterProps {
-  /** ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
-  readonly partition: string;
-  /** Region of the environment, e.g. `us-west-2`. */
-  readonly region: string;
-  /** The environment's 12-digit AWS account id. */
-  readonly accountId: string;
+export interface OutsideEndpointFilterProps extends EnvironmentScope {
   /** The environment's interface endpoint ids (`vpce-…`): calls through these are expected. */
   readonly endpointIds: readonly string[];
   /** Secret names (static): matched as `requestParameters.secretId`, by name or by ARN. */

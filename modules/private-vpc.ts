@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
 import { invalidValue } from './errors';
-import { checkIngressCidr } from './endpoint-security-group';
 
 /** Props of a {@link PrivateVpc}. */
 export interface PrivateVpcProps {
@@ -22,6 +22,12 @@ export interface PrivateVpcProps {
   readonly name?: string;
   /** Tags on the VPC and subnets. @default - none */
   readonly tags?: Record<string, string>;
+}
+
+/** True when `cidr` is an IPv4 CIDR from /16 to /24 (the sizes a created VPC may have here). */
+export function isVpcCidr(cidr: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/.exec(cidr);
+  return match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255);
 }
 
 /** Splits an IPv4 CIDR into `count` equal subnets (the smallest power of two ≥ count, at least 16 ways). */
@@ -55,13 +61,13 @@ export class PrivateVpc extends Construct implements EndpointVpc {
 
   constructor(scope: Construct, id: string, props: PrivateVpcProps) {
     super(scope, id);
-    if (checkIngressCidr(props.cidrBlock, 'cidrBlock') !== 'ipv4' || !/\/(1[6-9]|2[0-4])$/.test(props.cidrBlock)) {
+    if (!isVpcCidr(props.cidrBlock)) {
       throw invalidValue('PLS_VPC_CIDR', 'cidrBlock', props.cidrBlock, 'an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"');
     }
     const azs = props.availabilityZones;
     if (azs.length === 0) throw invalidValue('PLS_SUBNETS_EMPTY', 'availabilityZones', azs, 'at least one Availability Zone');
     azs.forEach((az, i) => {
-      if (!new RegExp(`^${props.region}[a-z]$`).test(az)) {
+      if (!isAvailabilityZoneOf(az, props.region)) {
         throw invalidValue('PLS_BAD_AZ', `availabilityZones[${i}]`, az, `an Availability Zone of ${props.region}, such as "${props.region}a"`);
       }
       if (azs.indexOf(az) !== i) throw invalidValue('PLS_SUBNET_DUPLICATE_AZ', `availabilityZones[${i}]`, az, 'each Availability Zone once');

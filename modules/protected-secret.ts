@@ -52,7 +52,8 @@ export interface ProtectedSecretProps {
   readonly tags?: Record<string, string>;
 }
 
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** Characters and length Secrets Manager accepts in a secret name. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /**
  * A Secrets Manager secret encrypted with a customer-managed key, with a resource policy that
@@ -69,7 +70,7 @@ export class ProtectedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedSecretProps) {
     super(scope, id);
-    if (!SECRET_NAME.test(props.name) || /-[A-Za-z0-9]{6}$/.test(props.name)) {
+    if (!SECRET_NAME_PATTERN.test(props.name) || /-[A-Za-z0-9]{6}$/.test(props.name)) {
       throw invalidValue(
         'PLS_SECRET_NAME',
         'name',

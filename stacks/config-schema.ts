@@ -1,11 +1,13 @@
 import { posix } from 'path';
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, isResourceId, partitionOf } from '../modules/aws-identifiers';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, isAvailabilityZoneOf, isResourceId, partitionOf } from '../modules/aws-identifiers';
+import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
+import { isVpcCidr } from '../modules/private-vpc';
 import { checkIngressCidr } from '../modules/endpoint-security-group';
 import { GuardrailError } from '../modules/errors';
 import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../modules/access-policies';
 import { PolicyDocument } from '../modules/policy-document';
-import { IAM_ROLE_ARN_PATTERN } from '../modules/protected-secret';
+import { IAM_ROLE_ARN_PATTERN, SECRET_NAME_PATTERN } from '../modules/protected-secret';
 import { PolicyJson, policySize } from '../modules/rules';
 import { LOG_RETENTION_DAYS } from '../modules/log-retention';
 import { constructIdOf } from './construct-ids';
@@ -113,7 +115,7 @@ const vpc = z
 const secret = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'expected 1–512 of A-Z a-z 0-9 / _ + = . @ -' })
+    .regex(SECRET_NAME_PATTERN, { error: 'expected 1–512 of A-Z a-z 0-9 / _ + = . @ -' })
     .refine((n) => !/-[A-Za-z0-9]{6}$/.test(n), {
       error: 'expected a name not ending in "-" and six letters or digits (Secrets Manager appends such a suffix to ARNs, so ARN patterns would be ambiguous)',
     }),
@@ -141,7 +143,7 @@ const secret = z.strictObject({
 });
 
 const key = z.strictObject({
-  alias: z.string().regex(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, { error: 'expected "alias/<name>" (not under alias/aws/)' }),
+  alias: z.string().regex(KMS_ALIAS_PATTERN, { error: 'expected "alias/<name>" (not under alias/aws/)' }),
   description: z.string().max(8192).optional(),
   deletionWindowInDays: waitingDays().optional().describe('7–30, default 30'),
   enableKeyRotation: z
@@ -274,7 +276,7 @@ const environment = z
     for (const side of ['adminVpc', 'appVpc'] as const) {
       env[side]?.principalArns?.forEach((a, i) => arns.push([a, [side, 'principalArns', i]]));
       env[side]?.subnets?.forEach((s, i) => {
-        if (REGION_PATTERN.test(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(s.availabilityZone)) {
+        if (REGION_PATTERN.test(env.region) && !isAvailabilityZoneOf(s.availabilityZone, env.region)) {
           ctx.addIssue({
             code: 'custom',
             path: [side, 'subnets', i, 'availabilityZone'],
@@ -295,7 +297,7 @@ const environment = z
       if (env[side]?.subnets?.length === 0)
         ctx.addIssue({ code: 'custom', path: [side, 'subnets'], message: 'expected at least one subnet (one per Availability Zone)' });
       env[side]?.create?.availabilityZones.forEach((az, i, all) => {
-        if (REGION_PATTERN.test(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
+        if (REGION_PATTERN.test(env.region) && !isAvailabilityZoneOf(az, env.region)) {
           ctx.addIssue({
             code: 'custom',
             path: [side, 'create', 'availabilityZones', i],
@@ -309,8 +311,7 @@ const environment = z
         ctx.addIssue({ code: 'custom', path: [side, 'create', 'availabilityZones'], message: 'expected at least one Availability Zone' });
       }
       const create = env[side]?.create;
-      const octets = create?.cidrBlock.split('/')[0].split('.') ?? [];
-      if (create && (!/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/.test(create.cidrBlock) || octets.some((o) => Number(o) > 255))) {
+      if (create && !isVpcCidr(create.cidrBlock)) {
         ctx.addIssue({ code: 'custom', path: [side, 'create', 'cidrBlock'], message: 'expected an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"' });
       }
       if (env[side]?.privateDns !== false) {

@@ -1,5 +1,6 @@
 import { ExistingVpc } from '../../modules/existing-vpc';
-import { PrivateVpc, PrivateVpcProps, splitCidr } from '../../modules/private-vpc';
+import { isAvailabilityZoneOf } from '../../modules/aws-identifiers';
+import { isVpcCidr, PrivateVpc, PrivateVpcProps, splitCidr } from '../../modules/private-vpc';
 import { onlyResource, resourcesOf, synthJson, testStack } from '../helpers/assertions';
 
 describe('PrivateVpc', () => {
@@ -72,5 +73,29 @@ describe('ExistingVpc', () => {
     ['no subnets', { subnets: [] }, /PLS_SUBNETS_EMPTY/],
   ])('rejects %s', (_label, props, message) => {
     expect(() => new ExistingVpc(testStack(), 'vpc', { vpcId: 'vpc-0a1b2c3d', subnets, region: 'us-west-2', ...props })).toThrow(message);
+  });
+});
+
+describe('shared checks', () => {
+  it.each([
+    ['us-west-2a', 'us-west-2', true],
+    ['us-gov-west-1b', 'us-gov-west-1', true],
+    ['us-east-1a', 'us-west-2', false],
+    ['us-west-2', 'us-west-2', false],
+    ['us-west-22', 'us-west-2', false],
+    ['us-west-2ab', 'us-west-2', false],
+  ])('isAvailabilityZoneOf(%s, %s) is %s', (az, region, expected) => {
+    expect(isAvailabilityZoneOf(az, region)).toBe(expected);
+  });
+
+  it.each([
+    ['10.20.0.0/16', true],
+    ['10.20.1.0/24', true],
+    ['10.0.0.0/8', false],
+    ['10.0.0.0/25', false],
+    ['10.300.0.0/16', false],
+    ['2600:1f14::/56', false],
+  ])('isVpcCidr(%s) is %s', (cidr, expected) => {
+    expect(isVpcCidr(cidr)).toBe(expected);
   });
 });
