@@ -74,6 +74,23 @@ function policyViolations(type: string, config: TfConfig): string[] {
   return validatePolicyJson(text, target.kind, `${type}.${target.attribute}`);
 }
 
+/** True when some guardrail covers resources of `type`. */
+function isGuardedType(type: string): boolean {
+  return POLICY_ATTRIBUTES[type] !== undefined || rulesFor(type).length > 0;
+}
+
+/** The guardrail messages for one resource, given its synthesized config and a lookup of the others, less suppressed codes. */
+function violationsOf(resource: TerraformResource, config: TfConfig, resourceAt: (address: string) => TfConfig | undefined): string[] {
+  const type = resource.terraformResourceType;
+  const messages = [
+    ...rulesFor(type).flatMap((rule) => rule.check({ type, config, resourceAt }).map((m) => `[${rule.code}] ${type}.${m}`)),
+    ...(policyCheckedByOwner(resource) ? [] : policyViolations(type, config)),
+  ];
+  if (messages.length === 0) return [];
+  const suppressed = new Set(suppressionsOf(resource).map((s) => s.code));
+  return messages.filter((m) => !suppressed.has(CODE_PREFIX.exec(m)?.[1] ?? ''));
+}
+
 /**
  * Runs every guardrail that applies to a resource (the resource rules of its type and, for resources
  * that hold a policy, every policy rule) and returns one `[CODE] type.attribute: …` message per
@@ -82,7 +99,6 @@ function policyViolations(type: string, config: TfConfig): string[] {
 export function guardrailViolations(resource: TerraformResource): string[] {
   const config = synthesizedConfig(resource);
   if (!config) return [];
-  const type = resource.terraformResourceType;
   const stack = TerraformStack.of(resource);
   const others = new Map<string, TfConfig | undefined>();
   const resourceAt = (address: string): TfConfig | undefined => {
@@ -94,13 +110,26 @@ export function guardrailViolations(resource: TerraformResource): string[] {
     }
     return others.get(address);
   };
-  const messages = [
-    ...rulesFor(type).flatMap((rule) => rule.check({ type, config, resourceAt }).map((m) => `[${rule.code}] ${type}.${m}`)),
-    ...(policyCheckedByOwner(resource) ? [] : policyViolations(type, config)),
-  ];
-  if (messages.length === 0) return [];
-  const suppressed = new Set(suppressionsOf(resource).map((s) => s.code));
-  return messages.filter((m) => !suppressed.has(CODE_PREFIX.exec(m)?.[1] ?? ''));
+  return violationsOf(resource, config, resourceAt);
+}
+
+/**
+ * The same checks as the {@link Guardrails} Aspect, on a stack's synthesized Terraform JSON
+ * (`stack.toTerraform()`) instead of on each resource resolved once more: one
+ * `[construct path] [CODE] type.attribute: …` line per problem, in construct order.
+ */
+export function stackGuardrailViolations(stack: TerraformStack, tf: { resource?: Record<string, Record<string, TfConfig>> }): string[] {
+  const resourceAt = (address: string): TfConfig | undefined => {
+    const dot = address.indexOf('.');
+    return tf.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)];
+  };
+  const lines: string[] = [];
+  for (const node of stack.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(node) || !isGuardedType(node.terraformResourceType)) continue;
+    const config = tf.resource?.[node.terraformResourceType]?.[node.friendlyUniqueId];
+    if (config) lines.push(...violationsOf(node, config, resourceAt).map((m) => `[${node.node.path}] ${m}`));
+  }
+  return lines;
 }
 
 /**
@@ -135,9 +164,7 @@ export class Guardrails implements IAspect {
 
   /** Adds the guardrail validation to each resource of a type some guardrail covers (once per resource). */
   public visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node) || guarded.has(node)) return;
-    const type = node.terraformResourceType;
-    if (!POLICY_ATTRIBUTES[type] && rulesFor(type).length === 0) return;
+    if (!TerraformResource.isTerraformResource(node) || guarded.has(node) || !isGuardedType(node.terraformResourceType)) return;
     guarded.add(node);
     node.node.addValidation({ validate: () => guardrailViolations(node) });
   }

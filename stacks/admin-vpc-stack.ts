@@ -17,8 +17,8 @@ import { vpcFromConfig } from './vpc-from-config';
 /**
  * The admin VPC of an environment: its endpoints (for the account's principals), and the
  * environment's customer-managed keys and secrets, with key and secret policies that allow
- * management only from this VPC and value access only through the app VPC's endpoints. Depends on
- * the app stack for those endpoint ids (cross-stack references; deploy the app stack first).
+ * management only from this VPC and value access only through the app VPC's endpoints. Reads those
+ * endpoint ids from the app stack's state ({@link EnvironmentStack.valueFrom}; deploy the app stack first).
  */
 export class AdminVpcStack extends EnvironmentStack {
   public readonly vpc: EndpointVpc;
@@ -56,13 +56,15 @@ export class AdminVpcStack extends EnvironmentStack {
     });
     addEndpointOutputs(this, this.endpoints, this.vpc.vpcId);
 
+    const appSecretsManagerEndpointId = this.valueFrom(app, app.endpoints.secretsManager.endpointId);
+    const appKmsEndpointId = this.valueFrom(app, app.endpoints.kms.endpointId);
     this.accessModel = {
       partition: this.partition,
       region: env.region,
       accountId: env.accountId,
       adminVpcId: this.vpc.vpcId,
-      appSecretsManagerEndpointIds: [app.endpoints.secretsManager.endpointId],
-      appKmsEndpointIds: [app.endpoints.kms.endpointId],
+      appSecretsManagerEndpointIds: [appSecretsManagerEndpointId],
+      appKmsEndpointIds: [appKmsEndpointId],
       managementExemptPrincipalArns: exempt,
     };
     this.keys = env.keys.map(
@@ -96,6 +98,10 @@ export class AdminVpcStack extends EnvironmentStack {
         description: `ARN of secret ${secret.name}`,
       });
     }
-    this.audit = auditFromConfig(this, env, { endpoints: [this.endpoints, app.endpoints], keys: this.keys, secretNames: env.secrets.map((s) => s.name) });
+    this.audit = auditFromConfig(this, env, {
+      endpointIds: [this.endpoints.secretsManager.endpointId, this.endpoints.kms.endpointId, appSecretsManagerEndpointId, appKmsEndpointId],
+      keys: this.keys,
+      secretNames: env.secrets.map((s) => s.name),
+    });
   }
 }

@@ -1,14 +1,13 @@
 import { TerraformOutput } from 'cdktf';
 import { AuditTrail } from '../modules/audit-trail';
 import { CustomerManagedKey } from '../modules/customer-managed-key';
-import { ServiceEndpoints } from '../modules/service-endpoints';
 import { EnvironmentConfig } from './config';
 import { EnvironmentStack } from './environment-stack';
 
 /** What the audit of an environment watches. */
 export interface AuditSubjects {
-  /** The admin stack's endpoints and the app stack's endpoints (any of them is an expected path). */
-  readonly endpoints: readonly ServiceEndpoints[];
+  /** Ids of the admin stack's endpoints and the app stack's endpoints (any of them is an expected path). */
+  readonly endpointIds: readonly string[];
   /** The environment's keys. */
   readonly keys: readonly CustomerManagedKey[];
   /** The environment's secret names. */
@@ -30,7 +29,7 @@ export function auditFromConfig(stack: EnvironmentStack, env: EnvironmentConfig,
     existingLogGroupName: cfg.existingLogGroupName,
     bucketName: cfg.bucketName,
     logRetentionInDays: cfg.logRetentionInDays,
-    endpointIds: subjects.endpoints.flatMap((e) => [e.secretsManager.endpointId, e.kms.endpointId]),
+    endpointIds: subjects.endpointIds,
     secretNames: subjects.secretNames,
     keys: subjects.keys.map((k) => ({ arn: k.keyArn, keyId: k.key.keyId, alias: k.alias })),
     // Terraform runs as the deploy role from outside the VPCs on every plan; its reads would keep the alarm firing.

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
-import { Aspects, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, DefaultTokenResolver, LocalBackend, S3Backend, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { partitionOf } from '../modules/aws-identifiers';
-import { Guardrails } from '../modules/guardrails';
+import { invalidValue } from '../modules/errors';
+import { stackGuardrailViolations } from '../modules/guardrails';
 import { EnvironmentConfig } from './config';
+import { guardForeignReferences } from './foreign-reference-guard';
 
 /** Terraform CLI versions the output is written for (S3 native locking needs 1.10). */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -14,6 +16,8 @@ export const AWS_PROVIDER_CONSTRAINT = '~> 5.100';
 export function stackName(env: Pick<EnvironmentConfig, 'name'>, side: 'admin' | 'app'): string {
   return env.name ? `${env.name}-${side}-vpc` : `${side}-vpc`;
 }
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Props of an {@link EnvironmentStack}. */
 export interface EnvironmentStackProps {
@@ -26,7 +30,10 @@ export interface EnvironmentStackProps {
 /**
  * A stack of one environment: it owns its `AwsProvider` (region, allowed account, optional
  * assume-role, default tags) and its backend (local with a relative path, or S3); the modules it
- * holds stay provider-free.
+ * holds stay provider-free. Every resource in it, ours or added by a user, is checked against the
+ * guardrails on the stack's synthesized JSON. It reads values of other stacks only through
+ * {@link valueFrom}: an attribute of another stack's resource used directly fails synth
+ * (`PLS_FOREIGN_REFERENCE`).
  */
 export class EnvironmentStack extends TerraformStack {
   public readonly env: EnvironmentConfig;
@@ -36,8 +43,7 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const name = stackName(props.env, props.side);
     super(scope, name);
-    // Every resource of the stack, ours or added by a user, is checked against the guardrails at synth.
-    Aspects.of(this).add(new Guardrails());
+    guardForeignReferences((stack) => stack instanceof EnvironmentStack);
     const env = props.env;
     this.env = env;
     this.partition = partitionOf(env.region).name;
@@ -74,5 +80,46 @@ export class EnvironmentStack extends TerraformStack {
       // Terraform runs in cdktf.out/stacks/<stack>: this relative path puts state next to package.json.
       new LocalBackend(this, { path: (local?.path ?? '../../../terraform.{stack}.tfstate').replace(/\{stack\}/g, name) });
     }
+  }
+
+  /**
+   * `value` (an attribute of a resource in `producer`, e.g. `endpoint.endpointId`) as this stack
+   * reads it: an output in `producer`, a `terraform_remote_state` of `producer`'s backend here, and
+   * a dependency, so `cdktf deploy` applies `producer` first. The same wiring cdktf creates for an
+   * implicit cross-stack reference, made when the stacks are built instead of by a second resolve
+   * of every stack at synth.
+   */
+  public valueFrom(producer: TerraformStack, value: string): string {
+    const expression = Tokenization.resolve(value, { scope: producer, resolver: RESOLVER, preparing: false }) as unknown;
+    const reference = typeof expression === 'string' ? /^\$\{([A-Za-z0-9_.\-[\]]+)\}$/.exec(expression)?.[1] : undefined;
+    if (producer === this || !reference) {
+      throw invalidValue(
+        'PLS_CROSS_STACK_VALUE',
+        `${this.node.id}.valueFrom(${producer.node.id})`,
+        expression,
+        "one attribute of a resource of another stack, such as an endpoint's endpointId",
+      );
+    }
+    return App.of(this).crossStackReference(producer, this, reference);
+  }
+
+  /**
+   * Only ensures the backend. cdktf resolves every element here once more to discover implicit
+   * cross-stack references; these stacks wire them in {@link valueFrom} instead, which halves the
+   * resolve work of a synth. A reference that bypasses valueFrom fails synth (`guardForeignReferences`).
+   */
+  public prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
+  /**
+   * The stack's Terraform JSON, after checking that every resource passes the guardrails (what the
+   * `Guardrails` Aspect checks, on this one resolve instead of one more per resource).
+   */
+  public toTerraform(): ReturnType<TerraformStack['toTerraform']> {
+    const tf = super.toTerraform();
+    const violations = stackGuardrailViolations(this, tf);
+    if (violations.length > 0) throw new Error(`Validation failed with the following errors:\n  ${violations.join('\n  ')}`);
+    return tf;
   }
 }

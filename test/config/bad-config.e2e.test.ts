@@ -65,11 +65,11 @@ interface RunResult {
   readonly stderr: string;
 }
 
-function runInProcess(cwd: string, configFile: string): RunResult {
+async function runInProcess(cwd: string, configFile: string): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const env: NodeJS.ProcessEnv = { STACKS_CONFIG: configFile, CDKTF_OUTDIR: join(cwd, 'cdktf.out') };
-  const code = runSynth(env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, cwd);
+  const code = await runSynth(env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, cwd);
   return { code, stdout, stderr };
 }
 
@@ -550,7 +550,7 @@ beforeAll(async () => {
       if (text !== undefined) writeFileSync(file, text);
       const before = hashTree(join(dir, 'cdktf.out'));
       const throughBinary = i % 4 === 0 || title === 'several mistakes';
-      const result = throughBinary ? await runEntry(dir, file) : runInProcess(dir, file);
+      const result = throughBinary ? await runEntry(dir, file) : await runInProcess(dir, file);
       if (throughBinary) spawned.push(title);
       outcomes.set(title, { ...result, before, after: hashTree(join(dir, 'cdktf.out')), entries: readdirSync(dir).sort() });
     }),

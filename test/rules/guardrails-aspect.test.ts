@@ -8,7 +8,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { Construct } from 'constructs';
 import { CustomerManagedKey } from '../../modules/customer-managed-key';
 import { GuardrailError } from '../../modules/errors';
-import { Guardrails, guardrailViolations, POLICY_ATTRIBUTES, suppressionsOf } from '../../modules/guardrails';
+import { Guardrails, guardrailViolations, POLICY_ATTRIBUTES, stackGuardrailViolations, suppressionsOf } from '../../modules/guardrails';
 import { RESOURCE_RULES } from '../../modules/rules';
 import { PolicyDocument } from '../../modules/policy-document';
 import { PolicyStatement } from '../../modules/policy-statement';
@@ -177,8 +177,27 @@ describe('Guardrails on the stacks of the default config', () => {
   const app = Testing.app();
   const stacks = buildStacks(app, defaultConfig()).flatMap((s) => [s.app, s.admin]);
 
-  it('GIVEN the default config THEN every stack carries the Guardrails Aspect', () => {
-    for (const stack of stacks) expect(Aspects.of(stack).all.some((a) => a instanceof Guardrails)).toBe(true);
+  it('GIVEN violations and a suppression in an environment stack THEN the checks on its JSON report what the Aspect reports, resource by resource', () => {
+    const [env] = buildStacks(Testing.app(), defaultConfig());
+    new KmsKey(env.admin, 'user-key', { ...compliantKey, deletionWindowInDays: 3, enableKeyRotation: false });
+    const quiet = new KmsKey(env.admin, 'quiet-key', { ...compliantKey, deletionWindowInDays: 3 });
+    Guardrails.suppress(quiet, 'PLS_KMS_DELETION_WINDOW', REASON);
+    new SecretsmanagerSecret(env.admin, 'user-secret', { name: 'user/secret', recoveryWindowInDays: 0 });
+    const perResource = env.admin.node
+      .findAll()
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+      .flatMap((r) => guardrailViolations(r).map((m) => `[${r.node.path}] ${m}`));
+    expect(codes(perResource)).toEqual(expect.arrayContaining(['PLS_KMS_DELETION_WINDOW', 'PLS_KMS_ROTATION_OFF']));
+    expect(perResource.some((m) => m.startsWith('[admin-vpc/quiet-key]'))).toBe(false);
+    expect(perResource.some((m) => m.startsWith('[admin-vpc/user-secret]'))).toBe(true);
+    // The JSON the stack writes, without the stack's own check (which would throw on these).
+    const json = TerraformStack.prototype.toTerraform.call(env.admin);
+    expect(stackGuardrailViolations(env.admin, json)).toEqual(perResource);
+    expect(guardrailErrors(env.admin)).toEqual(perResource);
+  });
+
+  it('GIVEN the default config THEN no stack carries the per-resource Aspect (each checks its JSON once instead)', () => {
+    for (const stack of stacks) expect(Aspects.of(stack).all.some((a) => a instanceof Guardrails)).toBe(false);
   });
 
   it('GIVEN the default config WHEN every stack is synthesized with validations THEN no guardrail reports anything', () => {
