@@ -6,6 +6,7 @@ import { invalidValue } from '../modules/errors';
 import { stackGuardrailViolations } from '../modules/guardrails';
 import { EnvironmentConfig } from './config';
 import { guardForeignReferences } from './foreign-reference-guard';
+import { stackJson } from './stack-json';
 
 /** Terraform CLI versions the output is written for (S3 native locking needs 1.10). */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -113,11 +114,12 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /**
-   * The stack's Terraform JSON, after checking that every resource passes the guardrails (what the
-   * `Guardrails` Aspect checks, on this one resolve instead of one more per resource).
+   * The stack's Terraform JSON (as cdktf builds it, with one resolve less: see `stackJson`), after
+   * checking that every resource passes the guardrails (what the `Guardrails` Aspect checks, on
+   * this one resolve instead of one more per resource).
    */
   public toTerraform(): ReturnType<TerraformStack['toTerraform']> {
-    const tf = super.toTerraform();
+    const tf = stackJson(this);
     const violations = stackGuardrailViolations(this, tf);
     if (violations.length > 0) throw new Error(`Validation failed with the following errors:\n  ${violations.join('\n  ')}`);
     return tf;

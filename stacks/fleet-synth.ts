@@ -1,17 +1,19 @@
-import { rmSync } from 'fs';
 import { availableParallelism } from 'os';
 import { join, resolve } from 'path';
 import { Worker } from 'worker_threads';
-import { Manifest, StackManifest } from 'cdktf';
 import { GuardrailError, invalidValue } from '../modules/errors';
-import { buildAndSynthesize, createStaging, replaceDirectory, SynthesizeOptions, SynthPhase, SynthPhaseError } from './build-app';
+import { SynthesizeOptions, SynthPhase, SynthPhaseError, synthesizeInMemory } from './build-app';
+import { writeOutput } from './output-writer';
+import { StackFiles } from './stack-files';
 import { StacksConfig } from './config';
 
 /**
- * Environments a thread must have for it to pay off: a worker thread loads cdktf and the bindings
- * itself (about 0.25 s) before it synthesizes anything, and one environment takes about 8 ms.
+ * Environments each thread must get for threads to pay off. A worker thread loads its own copy of
+ * the app (about 0.15 s) and all threads share the cores with the GC; on 2 cores, 2 threads were
+ * slower for 100 environments, 5% faster for 200 and 15% faster for 400 (`SYNTH_THREADS`, measured
+ * with the bench's fleet config).
  */
-export const MIN_ENVIRONMENTS_PER_THREAD = 16;
+export const MIN_ENVIRONMENTS_PER_THREAD = 100;
 
 /**
  * How many threads synthesize `environments` environments: `requested` (SYNTH_THREADS) when set,
@@ -26,10 +28,9 @@ export function synthThreads(environments: number, requested?: string, cores = a
   return Math.max(1, Math.min(cores, Math.floor(environments / MIN_ENVIRONMENTS_PER_THREAD)));
 }
 
-/** What a synth worker thread is given: its environments, and the staging directory they all write into. */
+/** What a synth worker thread is given: its environments. */
 export interface SynthTask {
   readonly config: StacksConfig;
-  readonly outdir: string;
   readonly options: SynthesizeOptions;
 }
 
@@ -43,10 +44,10 @@ export interface SynthFailure {
   readonly field?: string;
 }
 
-/** What a synth worker thread answers: the manifest entries of its stacks, or its first failure. */
-export type SynthAnswer = { readonly ok: true; readonly stacks: Record<string, StackManifest> } | SynthFailure;
+/** What a synth worker thread answers: its synthesized stacks, or its first failure. */
+export type SynthAnswer = { readonly ok: true; readonly version: string; readonly files: StackFiles[] } | SynthFailure;
 
-/** The answer for an error of {@link buildAndSynthesize}. */
+/** The answer for an error of {@link synthesizeInMemory}. */
 export function failureOf(e: unknown): SynthFailure {
   const phase = e instanceof SynthPhaseError ? e.phase : 'synth';
   const error = e instanceof SynthPhaseError ? e.cause : e;
@@ -61,9 +62,9 @@ function errorOf(failure: SynthFailure): Error {
   return error;
 }
 
-/** The compiled worker: next to this file when running from dist/, else in dist/ (under ts-jest). */
+/** The compiled worker: next to this file when running compiled (dist/app bundle or dist/stacks), else the bundle (under ts-jest). */
 function workerScript(): string {
-  return __filename.endsWith('.ts') ? resolve(__dirname, '..', 'dist', 'stacks', 'synth-worker.js') : join(__dirname, 'synth-worker.js');
+  return __filename.endsWith('.ts') ? resolve(__dirname, '..', 'dist', 'app', 'synth-worker.js') : join(__dirname, 'synth-worker.js');
 }
 
 function runWorker(task: SynthTask): Promise<SynthAnswer> {
@@ -90,39 +91,36 @@ export function chunksOf<T>(items: readonly T[], threads: number, headStart: num
   return chunks;
 }
 
-/** Environments this thread synthesizes in the time a worker thread takes to start. */
-const HEAD_START_ENVIRONMENTS = 12;
+/** Environments this thread synthesizes in the time a worker thread takes to start (about 0.15 s at 6 ms each). */
+const HEAD_START_ENVIRONMENTS = 24;
 
 /**
- * What `synthesizeToDirectory` writes, written faster: the stacks are synthesized into a staging
- * directory (with file creation in the background, see `buildAndSynthesize`) that then replaces
- * `outdir`, and with `threads` > 1 each thread builds and synthesizes a contiguous chunk of the
- * environments while this one merges the manifest. The output is byte-identical whatever the
- * threads; on any failure nothing is written and the error is the one a one-thread synth raises
- * (the first construction error, else the first synthesis error, in config order).
+ * What `synthesizeToDirectory` writes, in `threads` threads: with more than one, each worker thread
+ * builds and synthesizes a contiguous chunk of the environments in memory, this thread the first,
+ * and this thread writes the output once all have succeeded. The output is byte-identical whatever
+ * the threads; on any failure nothing is written and the error is the one a one-thread synth
+ * raises (the first construction error, else the first synthesis error, in config order).
  */
 export async function synthesizeFleet(config: StacksConfig, outdir: string, options: SynthesizeOptions, threads = 1): Promise<void> {
-  const target = resolve(outdir);
-  const staging = createStaging(target);
   const [own, ...others] = chunksOf(config.environments, threads, HEAD_START_ENVIRONMENTS);
-  const workers = others.map((environments) => runWorker({ config: { ...config, environments }, outdir: staging, options }));
-  let manifest: Manifest | undefined;
-  let ownFailure: SynthFailure | undefined;
+  const workers = others.map((environments) => runWorker({ config: { ...config, environments }, options }));
+  let answer: SynthAnswer;
   let ownError: unknown;
   try {
-    manifest = await buildAndSynthesize({ ...config, environments: own }, staging, options);
+    const synthesized = synthesizeInMemory({ ...config, environments: own }, options);
+    answer = { ok: true, version: synthesized.version, files: synthesized.files };
   } catch (e) {
     ownError = e instanceof SynthPhaseError ? e.cause : e;
-    ownFailure = failureOf(e);
+    answer = failureOf(e);
   }
-  const answers = await Promise.all(workers);
-  const failures = [ownFailure, ...answers].filter((a): a is SynthFailure => a !== undefined && !a.ok);
+  const answers = [answer, ...(await Promise.all(workers))];
+  const failures = answers.filter((a): a is SynthFailure => !a.ok);
   const failure = failures.find((f) => f.phase === 'build') ?? failures[0];
-  if (failure || !manifest) {
-    rmSync(staging, { recursive: true, force: true });
-    throw failure === ownFailure ? ownError : errorOf(failure!);
-  }
-  for (const answer of answers) if (answer.ok) Object.assign(manifest.stacks, answer.stacks);
-  manifest.writeToFile();
-  replaceDirectory(staging, target);
+  if (failure) throw failure === answer ? ownError : errorOf(failure);
+  const done = answers.filter((a) => a.ok);
+  writeOutput(
+    resolve(outdir),
+    done[0].version,
+    done.flatMap((a) => a.files),
+  );
 }

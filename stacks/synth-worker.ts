@@ -1,13 +1,15 @@
 import { parentPort, workerData } from 'worker_threads';
-import { buildAndSynthesize } from './build-app';
+import { synthesizeInMemory } from './build-app';
 import { failureOf, SynthAnswer, SynthTask } from './fleet-synth';
 
-// A worker thread of synthesizeFleet: synthesizes its chunk of environments into the shared
-// staging directory and answers with the manifest entries of its stacks, or with its failure.
+// A worker thread of synthesizeFleet: synthesizes its chunk of environments in memory and answers
+// with the stacks' manifest entries and files, or with its failure.
 const task = workerData as SynthTask;
-buildAndSynthesize(task.config, task.outdir, task.options)
-  .then(
-    (manifest): SynthAnswer => ({ ok: true, stacks: manifest.stacks }),
-    (e: unknown): SynthAnswer => failureOf(e),
-  )
-  .then((answer) => parentPort!.postMessage(answer));
+let answer: SynthAnswer;
+try {
+  const synthesized = synthesizeInMemory(task.config, task.options);
+  answer = { ok: true, version: synthesized.version, files: synthesized.files };
+} catch (e) {
+  answer = failureOf(e);
+}
+parentPort!.postMessage(answer);

@@ -113,13 +113,13 @@ describe('synthesizeFleet', () => {
 });
 
 describe('synthThreads', () => {
-  it('GIVEN no SYNTH_THREADS THEN one thread per core, as long as each gets 16 environments', () => {
+  it('GIVEN no SYNTH_THREADS THEN one thread per core, as long as each gets 100 environments', () => {
     expect(synthThreads(1, undefined, 2)).toBe(1);
-    expect(synthThreads(31, undefined, 2)).toBe(1);
-    expect(synthThreads(32, undefined, 2)).toBe(2);
-    expect(synthThreads(100, undefined, 2)).toBe(2);
-    expect(synthThreads(100, undefined, 8)).toBe(6);
-    expect(synthThreads(100, '', 8)).toBe(6);
+    expect(synthThreads(199, undefined, 2)).toBe(1);
+    expect(synthThreads(200, undefined, 2)).toBe(2);
+    expect(synthThreads(1000, undefined, 2)).toBe(2);
+    expect(synthThreads(650, undefined, 8)).toBe(6);
+    expect(synthThreads(650, '', 8)).toBe(6);
   });
 
   it('GIVEN SYNTH_THREADS THEN it wins, capped at one thread per environment', () => {
