@@ -30,7 +30,7 @@ describe('benchmark statistics', () => {
 
 describe('benchmark commands', () => {
   it("GIVEN the project's cdktf.json THEN the app command is its words", () => {
-    expect(appCommand(root)).toEqual(['node', 'dist/app/main.js']);
+    expect(appCommand(root)).toEqual(['node', 'dist/app/launch.js']);
   });
 
   it('GIVEN an app command with shell syntax THEN it is refused, naming what was found', () => {
@@ -84,7 +84,7 @@ describe('benchmark table', () => {
       },
       {
         name: 'default synth',
-        command: 'node dist/app/main.js',
+        command: 'node dist/app/launch.js',
         samples: Array(5).fill({ seconds: 0.5 }),
         median: 0.5,
         min: 0.45,
@@ -130,7 +130,7 @@ describe('benchmark table', () => {
 
   it('GIVEN a result THEN the commands and the machine conditions follow the table', () => {
     const text = formatTable(result);
-    expect(text).toContain('- default synth: `node dist/app/main.js`');
+    expect(text).toContain('- default synth: `node dist/app/launch.js`');
     expect(text).toContain('node v20, 2 × CPU. Peak memory: max RSS from test.');
   });
 });

@@ -12,13 +12,13 @@ import { runSynth } from '../../stacks/run-synth';
  * temporary directory that already holds an earlier synth, the app entry runs on it, and the test
  * checks exit code 1, the exact JSON path with the value found and what is expected, and that the
  * earlier cdktf.out is byte-for-byte untouched. Every fourth case (and the several-mistakes file)
- * runs through the real binary (`node dist/app/main.js`, exit code and streams of a process);
+ * runs through the real binary (`node dist/app/launch.js`, exit code and streams of a process);
  * the others run the same entry function (`runSynth`, what main.js calls) in-process, which
  * spares ~0.4 s of process start-up per case.
  */
 
 const root = join(__dirname, '..', '..');
-const entry = join(root, 'dist', 'app', 'main.js');
+const entry = join(root, 'dist', 'app', 'launch.js');
 
 /** Sources whose compiled output the entry runs. */
 function sourceFiles(dir: string): string[] {
@@ -557,7 +557,7 @@ beforeAll(async () => {
     Math.max(2, availableParallelism()),
   );
   console.log(
-    `build check ${((built - started) / 1000).toFixed(1)} s; ${all.length} bad configs (${spawned.length} through node dist/app/main.js) in ${((Date.now() - built) / 1000).toFixed(1)} s`,
+    `build check ${((built - started) / 1000).toFixed(1)} s; ${all.length} bad configs (${spawned.length} through node dist/app/launch.js) in ${((Date.now() - built) / 1000).toFixed(1)} s`,
   );
 }, 120_000);
 

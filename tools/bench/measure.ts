@@ -93,7 +93,7 @@ export function summarize(values: readonly number[]): { median: number; min: num
 export function appCommand(projectDir: string): string[] {
   const app = (JSON.parse(readFileSync(join(projectDir, 'cdktf.json'), 'utf8')) as { app?: unknown }).app;
   if (typeof app !== 'string' || !app.trim())
-    throw new Error(`cdktf.json: found app ${JSON.stringify(app)}; expected a command such as "node dist/app/main.js"`);
+    throw new Error(`cdktf.json: found app ${JSON.stringify(app)}; expected a command such as "node dist/app/launch.js"`);
   if (/["'`$|&;<>()\\]/.test(app))
     throw new Error(`cdktf.json: found app ${JSON.stringify(app)}; expected plain words (the benchmark runs it without a shell)`);
   return app.trim().split(/\s+/);

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import Module, { createRequire } from 'module';
+import { basename, dirname, join } from 'path';
+import { Script } from 'vm';
+
+/** What {@link runWithCodeCache} did with the cache. */
+export interface CodeCacheUse {
+  /** The cache file, named after the script's size and modification time. */
+  readonly cacheFile: string;
+  /** V8 took the cached code (no compiling of what it holds). */
+  readonly used: boolean;
+  /** A new cache is written when the process exits (there was none, or V8 rejected it). */
+  readonly producing: boolean;
+}
+
+/** The cache file of a script: beside it, keyed by its size and mtime, so a rebuilt script never meets an old cache. */
+export function codeCacheFile(file: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return join(dirname(file), `.${basename(file)}.${size}-${Math.trunc(mtimeMs)}.v8cache`);
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs a CommonJS file (the bundled app) as `require` would, but compiled with a V8 code cache
+ * kept beside it: what Node 22's `module.enableCompileCache()` does, for Node 20. The first run
+ * writes the cache at exit (with every function compiled by then); later runs skip most parsing
+ * and compiling, about 60 ms of a synth. A cache that cannot be read, is rejected by V8 or cannot be
+ * written costs nothing but that saving.
+ */
+export function runWithCodeCache(file: string): CodeCacheUse {
+  const cacheFile = codeCacheFile(file);
+  const cachedData = readIfExists(cacheFile);
+  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  if (!used) {
+    process.once('exit', () => {
+      try {
+        const temporary = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cacheFile);
+        // Caches of earlier builds of the script.
+        const prefix = `.${basename(file)}.`;
+        for (const name of readdirSync(dirname(file))) {
+          if (name.startsWith(prefix) && name.endsWith('.v8cache') && name !== basename(cacheFile)) rmSync(join(dirname(file), name), { force: true });
+        }
+      } catch {
+        // A read-only install runs without the cache.
+      }
+    });
+  }
+  const entry = new Module(file);
+  entry.filename = file;
+  entry.loaded = true;
+  (script.runInThisContext() as (...args: unknown[]) => void).call(entry.exports, entry.exports, createRequire(file), entry, file, dirname(file));
+  return { cacheFile, used, producing: !used };
+}
