@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { createHash } from 'crypto';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import Module, { createRequire } from 'module';
 import { basename, dirname, join } from 'path';
 import { Script } from 'vm';
 
 /** What {@link runWithCodeCache} did with the cache. */
 export interface CodeCacheUse {
-  /** The cache file, named after the script's size and modification time. */
+  /** The cache file, named after a hash of the script's content. */
   readonly cacheFile: string;
   /** V8 took the cached code (no compiling of what it holds). */
   readonly used: boolean;
@@ -13,10 +14,14 @@ export interface CodeCacheUse {
   readonly producing: boolean;
 }
 
-/** The cache file of a script: beside it, keyed by its size and mtime, so a rebuilt script never meets an old cache. */
-export function codeCacheFile(file: string): string {
-  const { size, mtimeMs } = statSync(file);
-  return join(dirname(file), `.${basename(file)}.${size}-${Math.trunc(mtimeMs)}.v8cache`);
+/**
+ * The cache file of a script with content `source`: beside it, keyed by a hash of the content, so
+ * a changed script never meets an old cache (V8 itself only checks the length) and a rebuild that
+ * writes the same bytes keeps its cache.
+ */
+export function codeCacheFile(file: string, source: Buffer): string {
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  return join(dirname(file), `.${basename(file)}.${hash}.v8cache`);
 }
 
 function readIfExists(file: string): Buffer | undefined {
@@ -35,9 +40,10 @@ function readIfExists(file: string): Buffer | undefined {
  * written costs nothing but that saving.
  */
 export function runWithCodeCache(file: string): CodeCacheUse {
-  const cacheFile = codeCacheFile(file);
+  const source = readFileSync(file);
+  const cacheFile = codeCacheFile(file, source);
   const cachedData = readIfExists(cacheFile);
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const script = new Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData });
   const used = cachedData !== undefined && !script.cachedDataRejected;
   if (!used) {
     process.once('exit', () => {
