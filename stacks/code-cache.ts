@@ -14,14 +14,19 @@ export interface CodeCacheUse {
   readonly producing: boolean;
 }
 
+function shortHash(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+}
+
 /**
- * The cache file of a script with content `source`: beside it, keyed by a hash of the content, so
+ * The cache file of a script with content `source`, beside it: keyed by a hash of the content, so
  * a changed script never meets an old cache (V8 itself only checks the length) and a rebuild that
- * writes the same bytes keeps its cache.
+ * writes the same bytes keeps its cache; and by the V8 flags (`NODE_OPTIONS`, which `cdktf synth`
+ * sets, and node's own arguments), since V8 rejects a cache made under other flags.
  */
-export function codeCacheFile(file: string, source: Buffer): string {
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  return join(dirname(file), `.${basename(file)}.${hash}.v8cache`);
+export function codeCacheFile(file: string, source: Buffer, env: NodeJS.ProcessEnv = process.env): string {
+  const flags = shortHash(JSON.stringify([process.execArgv, env.NODE_OPTIONS ?? ''])).slice(0, 8);
+  return join(dirname(file), `.${basename(file)}.${shortHash(source)}-${flags}.v8cache`);
 }
 
 function readIfExists(file: string): Buffer | undefined {
@@ -51,10 +56,11 @@ export function runWithCodeCache(file: string): CodeCacheUse {
         const temporary = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temporary, script.createCachedData());
         renameSync(temporary, cacheFile);
-        // Caches of earlier builds of the script.
+        // Caches of earlier builds of the script (those of this build under other flags stay).
         const prefix = `.${basename(file)}.`;
+        const thisBuild = basename(cacheFile).slice(0, prefix.length + 16);
         for (const name of readdirSync(dirname(file))) {
-          if (name.startsWith(prefix) && name.endsWith('.v8cache') && name !== basename(cacheFile)) rmSync(join(dirname(file), name), { force: true });
+          if (name.startsWith(prefix) && name.endsWith('.v8cache') && !name.startsWith(thisBuild)) rmSync(join(dirname(file), name), { force: true });
         }
       } catch {
         // A read-only install runs without the cache.

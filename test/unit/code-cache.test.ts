@@ -6,13 +6,11 @@ import { join, resolve } from 'path';
 const codeCache = resolve(__dirname, '..', '..', 'dist', 'stacks', 'code-cache.js');
 
 /** Runs `file` through runWithCodeCache in a fresh node (the cache is written at process exit); returns what it printed. */
-function run(file: string): { use: { used: boolean; producing: boolean; cacheFile: string }; printed: string } {
+function run(file: string, nodeOptions = ''): { use: { used: boolean; producing: boolean; cacheFile: string }; printed: string } {
   const out = execFileSync(
     process.execPath,
     ['-e', `const u = require(${JSON.stringify(codeCache)}).runWithCodeCache(${JSON.stringify(file)}); console.log('USE ' + JSON.stringify(u));`],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions } },
   );
   const [printed, use] = out.split('USE ');
   return { use: JSON.parse(use), printed };
@@ -62,6 +60,17 @@ describe('runWithCodeCache', () => {
     expect(after.use.cacheFile).not.toBe(before);
     expect(after.use.used).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.v8cache'))).toEqual([after.use.cacheFile.split('/').pop()]);
+  });
+
+  it('GIVEN runs under other V8 flags (cdktf synth sets NODE_OPTIONS) THEN each set of flags keeps its own cache, and both are used', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pls-code-cache-'));
+    const file = script(dir, BODY);
+    const plain = run(file);
+    const cli = run(file, '--max-old-space-size=16384');
+    expect(cli.use.cacheFile).not.toBe(plain.use.cacheFile);
+    expect(run(file).use.used).toBe(true);
+    expect(run(file, '--max-old-space-size=16384').use.used).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.v8cache'))).toHaveLength(2);
   });
 
   it('GIVEN the script rewritten with the same bytes (a rebuild) THEN its cache is still used', () => {
