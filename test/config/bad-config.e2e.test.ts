@@ -1,9 +1,9 @@
 import { execFile, spawnSync } from 'child_process';
-import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'fs';
 import { availableParallelism, tmpdir } from 'os';
 import { join, relative } from 'path';
 import { defaultConfigJson } from '../helpers/configs';
+import { fileHashes } from '../helpers/pipeline';
 import { inParallel } from '../helpers/terraform';
 import { runSynth } from '../../stacks/run-synth';
 
@@ -41,22 +41,9 @@ function ensureFreshBuild(): void {
   if (!existsSync(entry)) throw new Error(`npx tsc -p tsconfig.json did not produce ${entry}:\n${build.stdout}${build.stderr}`);
 }
 
-/** sha256 over every file of a tree (relative path and content), in sorted order. */
+/** A digest of every file of a tree (relative path and content). */
 function hashTree(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else
-        hash
-          .update(`${relative(dir, path)}\0`)
-          .update(readFileSync(path))
-          .update('\0');
-    }
-  };
-  walk(dir);
-  return hash.digest('hex');
+  return JSON.stringify(fileHashes(dir));
 }
 
 interface RunResult {

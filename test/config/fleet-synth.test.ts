@@ -1,27 +1,13 @@
-import { createHash } from 'crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, relative } from 'path';
+import { join } from 'path';
 import { GuardrailError } from '../../modules/errors';
 import { synthesizeToDirectory } from '../../stacks/build-app';
 import { parseConfig, StacksConfig } from '../../stacks/config';
 import { chunksOf, synthesizeFleet, synthThreads } from '../../stacks/fleet-synth';
 import { runSynth } from '../../stacks/run-synth';
 import { fleetConfig, writeFleetConfig } from '../../tools/bench/fleet-config';
-
-/** Every file under `dir` (relative path → sha256), so two outputs compare byte for byte. */
-function filesOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { fileHashes } from '../helpers/pipeline';
 
 function fleet(count: number): StacksConfig {
   return parseConfig(fleetConfig(count), `fleet-${count}`);
@@ -54,7 +40,7 @@ describe('synthesizeFleet', () => {
   const config = fleet(20);
   const serial = tempOut();
   synthesizeToDirectory(config, serial);
-  const expected = filesOf(serial);
+  const expected = fileHashes(serial);
 
   it.each([1, 2, 3])(
     'GIVEN 20 environments WHEN synthesized with %i thread(s) THEN the output is byte-identical to synthesizeToDirectory, manifest included',
@@ -62,7 +48,7 @@ describe('synthesizeFleet', () => {
       const out = tempOut();
       await synthesizeFleet(config, out, {}, threads);
       expect(Object.keys(expected)).toHaveLength(41);
-      expect(filesOf(out)).toEqual(expected);
+      expect(fileHashes(out)).toEqual(expected);
     },
   );
 
@@ -72,15 +58,15 @@ describe('synthesizeFleet', () => {
     synthesizeToDirectory(small, one, { hcl: true });
     const two = tempOut();
     await synthesizeFleet(small, two, { hcl: true }, 2);
-    expect(Object.keys(filesOf(one)).filter((f) => f.endsWith('cdk.tf'))).toHaveLength(12);
-    expect(filesOf(two)).toEqual(filesOf(one));
+    expect(Object.keys(fileHashes(one)).filter((f) => f.endsWith('cdk.tf'))).toHaveLength(12);
+    expect(fileHashes(two)).toEqual(fileHashes(one));
   });
 
   it('GIVEN a construction error in the last chunk and a synth error in the first WHEN synthesized with 2 threads THEN it raises what one thread raises (the construction error), and writes nothing', async () => {
     const broken = breaksAtSynth(breaksAtBuild(config, 18), 1);
     const out = tempOut();
     await synthesizeFleet(config, out, {}, 1);
-    const before = filesOf(out);
+    const before = fileHashes(out);
     let serialError: unknown;
     try {
       synthesizeToDirectory(broken, tempOut());
@@ -92,7 +78,7 @@ describe('synthesizeFleet', () => {
     const parallel = synthesizeFleet(broken, out, {}, 2);
     await expect(parallel).rejects.toBeInstanceOf(GuardrailError);
     await expect(synthesizeFleet(broken, out, {}, 2)).rejects.toThrow((serialError as Error).message);
-    expect(filesOf(out)).toEqual(before);
+    expect(fileHashes(out)).toEqual(before);
     expect(readdirSync(join(out, '..'))).toEqual(['cdktf.out']);
   });
 
@@ -182,7 +168,7 @@ describe('the app entry with SYNTH_THREADS', () => {
     const stdout = await run('2', 'two');
     await run('1', 'one');
     expect(stdout).toMatch(/^Synthesized 8 stacks from .*fleet\.json into two\/stacks: env-000-app-vpc, env-000-admin-vpc, .*env-003-admin-vpc\n$/);
-    expect(filesOf(join(dir, 'two'))).toEqual(filesOf(join(dir, 'one')));
+    expect(fileHashes(join(dir, 'two'))).toEqual(fileHashes(join(dir, 'one')));
   });
 
   it('GIVEN SYNTH_THREADS=zero THEN it exits 1 with the message and writes nothing', async () => {

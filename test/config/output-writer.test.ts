@@ -1,7 +1,6 @@
-import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, relative } from 'path';
+import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Guardrails } from '../../modules/guardrails';
 import { buildStacks, synthesizeToDirectory } from '../../stacks/build-app';
@@ -10,19 +9,7 @@ import { stackJson } from '../../stacks/stack-json';
 import { synthesizeStackFiles } from '../../stacks/stack-files';
 import { writeOutput } from '../../stacks/output-writer';
 import { defaultConfig, exampleConfigJson } from '../helpers/configs';
-
-function filesOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { fileHashes } from '../helpers/pipeline';
 
 function tempOut(): string {
   return join(mkdtempSync(join(tmpdir(), 'pls-writer-')), 'cdktf.out');
@@ -62,13 +49,13 @@ describe('the output synthesizeToDirectory writes', () => {
       plainApp.synth();
       const plainOurs = tempOut();
       synthesizeToDirectory(config, plainOurs);
-      expect(filesOf(plainOurs)).toEqual(filesOf(plainCdktf));
+      expect(fileHashes(plainOurs)).toEqual(fileHashes(plainCdktf));
 
       const withoutTraces = (dir: string): unknown =>
         JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'), (key, value) => (key === 'stacktrace' ? typeof value : value));
       expect(withoutTraces(ours)).toEqual(withoutTraces(cdktfOut));
       // Stack traces differ with the call site of each build; everything else is byte for byte.
-      const stackFiles = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(filesOf(dir)).filter(([f]) => f !== 'manifest.json'));
+      const stackFiles = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(fileHashes(dir)).filter(([f]) => f !== 'manifest.json'));
       expect(stackFiles(ours)).toEqual(stackFiles(cdktfOut));
     },
   );
@@ -95,7 +82,7 @@ describe('the output synthesizeToDirectory writes', () => {
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev-admin-vpc', 'dev-app-vpc']);
     const fresh = tempOut();
     synthesizeToDirectory(twoEnvironments(['dev']), fresh);
-    expect(filesOf(out)).toEqual(filesOf(fresh));
+    expect(fileHashes(out)).toEqual(fileHashes(fresh));
   });
 
   it('GIVEN a JSON output WHEN synthesized as HCL THEN cdk.tf.json is removed (Terraform would read both), and back again', () => {

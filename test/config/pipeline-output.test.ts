@@ -1,23 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readFileSync } from 'fs';
 import { homedir, tmpdir } from 'os';
-import { join, relative } from 'path';
+import { join } from 'path';
 import { parseConfig } from '../../stacks/config';
 import { exampleConfigJson } from '../helpers/configs';
-import { readStack, stackDir, stackNames, synthToTemp } from '../helpers/pipeline';
-
-/** Every file under a directory, as relative path → content. */
-function filesOf(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return files;
-}
+import { filesOf, readStack, stackDir, stackNames, synthToTemp } from '../helpers/pipeline';
 
 /** Every string value in a JSON document. */
 function stringsOf(value: unknown): string[] {

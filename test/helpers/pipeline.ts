@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { join, relative, resolve } from 'path';
 import { StacksConfig } from '../../stacks/config';
 import { synthesizeToDirectory } from '../../stacks/build-app';
 import { initValidatePlan, inParallel, terraform, TerraformStep, terraformToolchain } from './terraform';
@@ -15,6 +15,25 @@ export function synthToTemp(config: StacksConfig, options: { hcl?: boolean } = {
   const outdir = join(project, 'cdktf.out');
   synthesizeToDirectory(config, outdir, options);
   return { project, outdir };
+}
+
+/** Every file under `dir` (path relative to it → content), in sorted order. */
+export function filesOf(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Every file under `dir` as relative path → sha256 of its content, so two outputs compare byte for byte with `toEqual`. */
+export function fileHashes(dir: string): Record<string, string> {
+  return Object.fromEntries([...filesOf(dir)].map(([path, content]) => [path, createHash('sha256').update(content).digest('hex')]));
 }
 
 /** Stack names in an outdir. */
