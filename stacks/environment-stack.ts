@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { App, DefaultTokenResolver, LocalBackend, S3Backend, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { resolve } from 'cdktf/lib/_tokens';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { partitionOf } from '../modules/aws-identifiers';
 import { invalidValue } from '../modules/errors';
@@ -17,8 +18,6 @@ export const AWS_PROVIDER_CONSTRAINT = '~> 5.100';
 export function stackName(env: Pick<EnvironmentConfig, 'name'>, side: 'admin' | 'app'): string {
   return env.name ? `${env.name}-${side}-vpc` : `${side}-vpc`;
 }
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Props of an {@link EnvironmentStack}. */
 export interface EnvironmentStackProps {
@@ -91,7 +90,7 @@ export class EnvironmentStack extends TerraformStack {
    * of every stack at synth.
    */
   public valueFrom(producer: TerraformStack, value: string): string {
-    const expression = Tokenization.resolve(value, { scope: producer, resolver: RESOLVER, preparing: false }) as unknown;
+    const expression: unknown = resolve(producer, value);
     const reference = typeof expression === 'string' ? /^\$\{([A-Za-z0-9_.\-[\]]+)\}$/.exec(expression)?.[1] : undefined;
     if (producer === this || !reference) {
       throw invalidValue(
