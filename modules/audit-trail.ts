@@ -24,6 +24,7 @@ import { OutsideEndpointFilterProps, planOutsideEndpointFilters, PlannedFilter, 
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
+import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** Props of an {@link AuditTrail}. */
 export interface AuditTrailProps extends EnvironmentScope {
@@ -162,13 +163,18 @@ export class AuditTrail extends Construct {
           logGroupName: createTrail ? this.logGroupName : undefined,
           alarmTopic: createTopic,
         }),
-        tags: props.tags,
+        tags: terraformLiteralMap(props.tags),
       });
     }
 
     if (createTrail) {
       const key = this.key!;
-      this.bucket = new S3Bucket(this, 'bucket', { bucket: bucketName, forceDestroy: false, tags: props.tags, lifecycle: { preventDestroy: true } });
+      this.bucket = new S3Bucket(this, 'bucket', {
+        bucket: bucketName,
+        forceDestroy: false,
+        tags: terraformLiteralMap(props.tags),
+        lifecycle: { preventDestroy: true },
+      });
       const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
         bucket: this.bucket.id,
         blockPublicAcls: true,
@@ -193,7 +199,7 @@ export class AuditTrail extends Construct {
         name: this.logGroupName,
         retentionInDays: retention,
         kmsKeyId: key.keyArn,
-        tags: props.tags,
+        tags: terraformLiteralMap(props.tags),
       });
       const trustPolicy = new PolicyDocument({
         kind: 'resource',
@@ -220,7 +226,7 @@ export class AuditTrail extends Construct {
         name: `${name}-trail-logs`,
         description: `CloudTrail trail ${name} delivers to log group ${this.logGroupName}`,
         assumeRolePolicy: trustPolicy.lazyJson(),
-        tags: props.tags,
+        tags: terraformLiteralMap(props.tags),
       });
       const rolePolicy = new IamRolePolicy(this, 'delivery-policy', {
         name: 'deliver-to-log-group',
@@ -239,7 +245,7 @@ export class AuditTrail extends Construct {
         cloudWatchLogsRoleArn: this.deliveryRole.arn,
         // Management events, read and write: GetSecretValue, Decrypt and GenerateDataKey are read events.
         eventSelector: [{ readWriteType: 'All', includeManagementEvents: true }],
-        tags: props.tags,
+        tags: terraformLiteralMap(props.tags),
         dependsOn: [bucketPolicy, rolePolicy],
       });
       this.node.addValidation({
@@ -252,22 +258,22 @@ export class AuditTrail extends Construct {
     }
 
     if (createTopic) {
-      this.topic = new SnsTopic(this, 'topic', { name: `${name}-alarms`, kmsMasterKeyId: this.key!.keyArn, tags: props.tags });
+      this.topic = new SnsTopic(this, 'topic', { name: `${name}-alarms`, kmsMasterKeyId: this.key!.keyArn, tags: terraformLiteralMap(props.tags) });
     }
 
-    const namespace = props.metricNamespace ?? `PrivateLinkSecrets/${name}`;
+    const namespace = terraformLiteral(props.metricNamespace ?? `PrivateLinkSecrets/${name}`);
     this.plannedFilters.forEach((filter, i) => {
       this.metricFilters.push(
         new CloudwatchLogMetricFilter(this, `outside-endpoints-${i + 1}`, {
           name: `${name}-outside-endpoints-${i + 1}`,
-          logGroupName: this.logGroup ? this.logGroup.name : this.logGroupName,
-          pattern: filter.pattern,
+          logGroupName: this.logGroup ? this.logGroup.name : terraformLiteral(this.logGroupName),
+          pattern: terraformLiteral(filter.pattern),
           metricTransformation: { name: OUTSIDE_ENDPOINT_METRIC, namespace, value: '1', defaultValue: '0', unit: 'Count' },
         }),
       );
     });
     if (this.metricFilters.length) {
-      const actions = [...(this.topic ? [this.topic.arn] : []), ...(props.alarmActionArns ?? [])];
+      const actions = [...(this.topic ? [this.topic.arn] : []), ...(props.alarmActionArns ?? []).map((a) => terraformLiteral(a))];
       this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
         alarmName: `${name}-calls-outside-endpoints`,
         alarmDescription:
@@ -281,7 +287,7 @@ export class AuditTrail extends Construct {
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         treatMissingData: 'notBreaching',
         alarmActions: actions.length ? actions : undefined,
-        tags: props.tags,
+        tags: terraformLiteralMap(props.tags),
       });
     }
   }

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { invalidValue } from './errors';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
+import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** Props of a {@link CustomerManagedKey}. */
 export interface CustomerManagedKeyProps {
@@ -60,18 +60,18 @@ export class CustomerManagedKey extends Construct {
     this.alias = props.alias;
     this.policy = props.policy;
     this.key = new KmsKey(this, 'key', {
-      description: props.description ?? props.alias,
+      description: terraformLiteral(props.description ?? props.alias),
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       enableKeyRotation: true,
       rotationPeriodInDays: props.rotationPeriodInDays,
       deletionWindowInDays,
       bypassPolicyLockoutSafetyCheck: false,
-      policy: Lazy.stringValue({ produce: () => this.policy.render() }),
-      tags: props.tags,
+      policy: this.policy.lazyJson(),
+      tags: terraformLiteralMap(props.tags),
       lifecycle: { preventDestroy: true },
     });
-    this.aliasResource = new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+    this.aliasResource = new KmsAlias(this, 'alias', { name: terraformLiteral(props.alias), targetKeyId: this.key.keyId });
     this.node.addValidation({
       validate: () =>
         this.policy.isEmpty

@@ -4,6 +4,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { assertResourceId } from './aws-identifiers';
 import { GuardrailError, invalidValue } from './errors';
+import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** Who may reach an endpoint: CIDRs, security groups and prefix lists. */
 export interface EndpointIngressSources {
@@ -98,9 +99,9 @@ export class EndpointSecurityGroup extends Construct {
 
     this.securityGroup = new SecurityGroup(this, 'group', {
       vpcId: props.vpcId,
-      namePrefix: props.namePrefix,
-      description,
-      tags: props.tags,
+      namePrefix: terraformLiteral(props.namePrefix),
+      description: terraformLiteral(description),
+      tags: terraformLiteralMap(props.tags),
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = this.securityGroup.id;
@@ -115,8 +116,8 @@ export class EndpointSecurityGroup extends Construct {
           ipProtocol: 'tcp',
           fromPort: port,
           toPort: port,
-          description: ruleDescription,
-          tags: props.tags,
+          description: terraformLiteral(ruleDescription),
+          tags: terraformLiteralMap(props.tags),
           ...source,
         }),
       );

@@ -9,6 +9,7 @@ import { GuardrailError, invalidValue } from './errors';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
+import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** IP address families an endpoint serves. */
 export type EndpointIpAddressType = 'ipv4' | 'dualstack' | 'ipv6';
@@ -158,8 +159,8 @@ export class InterfaceEndpoint extends Construct {
       privateDnsEnabled: this.privateDnsEnabled,
       ipAddressType: props.ipAddressType ?? 'ipv4',
       dnsOptions,
-      policy: Lazy.stringValue({ produce: () => (this.policy.isEmpty ? undefined : this.policy.render()) }),
-      tags: props.tags,
+      policy: Lazy.stringValue({ produce: () => (this.policy.isEmpty ? undefined : this.policy.terraformJson()) }),
+      tags: terraformLiteralMap(props.tags),
       timeouts: props.timeouts,
       lifecycle:
         this.privateDnsEnabled && props.vpc.dnsPrecondition
@@ -167,7 +168,9 @@ export class InterfaceEndpoint extends Construct {
               precondition: [
                 {
                   condition: props.vpc.dnsPrecondition,
-                  errorMessage: `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
+                  errorMessage: terraformLiteral(
+                    `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
+                  ),
                 },
               ],
             }

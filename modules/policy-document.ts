@@ -1,5 +1,6 @@
 import { Lazy } from 'cdktf';
 import { PolicyStatement } from './policy-statement';
+import { terraformLiteral } from './terraform-literal';
 
 /** What a policy is attached to; decides which checks apply (principal required, size limit). */
 export type PolicyKind = 'identity' | 'resource' | 'endpoint' | 'key';
@@ -63,8 +64,16 @@ export class PolicyDocument {
     return JSON.stringify(this.toJSON());
   }
 
-  /** A token that renders the document at synth time, so statements added later are included. */
+  /**
+   * The rendered JSON as a Terraform string: `${` and `%{` of the text escaped (IAM policy
+   * variables such as `${aws:username}` reach AWS as written), references kept.
+   */
+  public terraformJson(): string {
+    return terraformLiteral(this.render());
+  }
+
+  /** A token that renders the document at synth time ({@link terraformJson}), so statements added later are included. */
   public lazyJson(): string {
-    return Lazy.stringValue({ produce: () => this.render() });
+    return Lazy.stringValue({ produce: () => this.terraformJson() });
   }
 }

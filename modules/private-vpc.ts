@@ -5,6 +5,7 @@ import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-g
 import { isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
 import { invalidValue } from './errors';
+import { terraformLiteralMap } from './terraform-literal';
 
 /** Props of a {@link PrivateVpc}. */
 export interface PrivateVpcProps {
@@ -79,12 +80,12 @@ export class PrivateVpc extends Construct implements EndpointVpc {
       cidrBlock: props.cidrBlock,
       enableDnsSupport: this.enableDnsSupport,
       enableDnsHostnames: this.enableDnsHostnames,
-      tags: { ...props.tags, Name: name },
+      tags: terraformLiteralMap({ ...props.tags, Name: name }),
     });
     this.vpcId = this.vpc.id;
     new DefaultSecurityGroup(this, 'default-security-group', {
       vpcId: this.vpcId,
-      tags: { ...props.tags, Name: `${name}-default-unused` },
+      tags: terraformLiteralMap({ ...props.tags, Name: `${name}-default-unused` }),
     });
     const cidrs = splitCidr(props.cidrBlock, azs.length);
     this.subnetResources = azs.map(
@@ -94,7 +95,7 @@ export class PrivateVpc extends Construct implements EndpointVpc {
           availabilityZone: az,
           cidrBlock: cidrs[i],
           mapPublicIpOnLaunch: false,
-          tags: { ...props.tags, Name: `${name}-${az}` },
+          tags: terraformLiteralMap({ ...props.tags, Name: `${name}-${az}` }),
         }),
     );
     this.subnets = this.subnetResources.map((s, i) => ({ subnetId: s.id, availabilityZone: azs[i] }));

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Lazy, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
@@ -7,6 +7,7 @@ import { GuardrailError, invalidValue } from './errors';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
+import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** An IAM role ARN without wildcards: `arn:<partition>:iam::<account>:role/<path/name>`. */
 export const IAM_ROLE_ARN_PATTERN = /^arn:[a-z-]+:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
@@ -100,16 +101,16 @@ export class ProtectedSecret extends Construct {
     this.name = props.name;
     this.policy = props.policy;
     this.secret = new SecretsmanagerSecret(this, 'secret', {
-      name: props.name,
-      description: props.description,
+      name: terraformLiteral(props.name),
+      description: terraformLiteral(props.description),
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays,
-      tags: props.tags,
+      tags: terraformLiteralMap(props.tags),
       lifecycle: { preventDestroy: true },
     });
     this.secretPolicy = new SecretsmanagerSecretPolicy(this, 'policy', {
       secretArn: this.secret.arn,
-      policy: Lazy.stringValue({ produce: () => this.policy.render() }),
+      policy: this.policy.lazyJson(),
       blockPublicPolicy: true,
     });
     if (props.rotation) {
@@ -128,8 +129,10 @@ export class ProtectedSecret extends Construct {
       this.rotationRoleArn = r.roleArn;
       this.rotation = new SecretsmanagerSecretRotation(this, 'rotation', {
         secretId: this.secret.id,
-        rotationLambdaArn: r.lambdaArn,
-        rotationRules: r.scheduleExpression ? { scheduleExpression: r.scheduleExpression } : { automaticallyAfterDays: r.automaticallyAfterDays ?? 30 },
+        rotationLambdaArn: terraformLiteral(r.lambdaArn),
+        rotationRules: r.scheduleExpression
+          ? { scheduleExpression: terraformLiteral(r.scheduleExpression) }
+          : { automaticallyAfterDays: r.automaticallyAfterDays ?? 30 },
       });
     }
     this.node.addValidation({

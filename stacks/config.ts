@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { z } from 'zod';
 import { describeValue } from '../modules/errors';
+import { CDKTF_TOKEN_MARKER } from '../modules/terraform-literal';
 import { configSchema, StacksConfig } from './config-schema';
 
 export * from './config-schema';
@@ -68,13 +69,31 @@ function expectation(issue: z.core.$ZodIssue, found: unknown): string {
 }
 
 /**
+ * Strings (and object keys) holding a cdktf token marker such as `${TfToken[TOKEN.1]}`: cdktf would
+ * replace the marker with the value of one of its own tokens (another resource's attribute), so the
+ * text could never reach Terraform as written. Every other text is kept literally.
+ */
+function tokenMarkerProblems(node: unknown, path: PropertyKey[] = []): string[] {
+  const problem = (at: PropertyKey[], text: string, what: string) =>
+    `${formatJsonPath(at)}: found ${shorten(describeValue(text))}; expected ${what} without "\${TfToken[", "#{TfToken[" or "&{TfToken[" (cdktf's token markers: cdktf would put the value of another resource in their place)`;
+  if (typeof node === 'string') return CDKTF_TOKEN_MARKER.test(node) ? [problem(path, node, 'text')] : [];
+  if (Array.isArray(node)) return node.flatMap((item, i) => tokenMarkerProblems(item, [...path, i]));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => [
+    ...(CDKTF_TOKEN_MARKER.test(key) ? [problem([...path, key], key, 'a key')] : []),
+    ...tokenMarkerProblems(value, [...path, key]),
+  ]);
+}
+
+/**
  * Validates parsed JSON against the schema; throws a {@link ConfigError} listing every problem,
  * each as `<JSON path>: found <value>; expected <what>`.
  */
 export function parseConfig(raw: unknown, source = 'config'): StacksConfig {
+  const markers = tokenMarkerProblems(raw);
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => {
+  if (result.success && !markers.length) return result.data;
+  const problems = (result.success ? [] : result.error.issues).flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const known = knownFields(issue.path);
       return issue.keys.map(
@@ -87,7 +106,7 @@ export function parseConfig(raw: unknown, source = 'config'): StacksConfig {
     const found = valueAt(raw, issue.path);
     return [`${formatJsonPath(issue.path)}: found ${shorten(describeValue(found))}; ${expectation(issue, found)}`];
   });
-  throw new ConfigError(source, [...new Set(problems)]);
+  throw new ConfigError(source, [...new Set([...markers, ...problems])]);
 }
 
 /** Reads and validates a config file. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { partitionOf } from '../modules/aws-identifiers';
@@ -8,6 +8,8 @@ import { stackGuardrailViolations } from '../modules/guardrails';
 import { EnvironmentConfig } from './config';
 import { guardForeignReferences } from './foreign-reference-guard';
 import { stackJson } from './stack-json';
+import { terraformLiteralMap } from '../modules/terraform-literal';
+import { LiteralLocalBackend, LiteralS3Backend } from './state-backends';
 
 /** Terraform CLI versions the output is written for (S3 native locking needs 1.10). */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -53,12 +55,12 @@ export class EnvironmentStack extends TerraformStack {
       assumeRole: env.deployRoleArn ? [{ roleArn: env.deployRoleArn, sessionName: `cdktf-${name}` }] : undefined,
       defaultTags: [
         {
-          tags: {
+          tags: terraformLiteralMap({
             ...env.tags,
             ManagedBy: 'cdktf-privatelink-secrets',
             Stack: name,
             ...(env.name ? { Environment: env.name } : {}),
-          },
+          }),
         },
       ],
     });
@@ -67,7 +69,7 @@ export class EnvironmentStack extends TerraformStack {
     this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_CONSTRAINT);
     const s3 = env.backend && 's3' in env.backend ? env.backend.s3 : undefined;
     if (s3) {
-      const backend = new S3Backend(this, {
+      const backend = new LiteralS3Backend(this, {
         bucket: s3.bucket,
         key: `${s3.keyPrefix ?? 'cdktf-privatelink-secrets'}/${name}.tfstate`,
         region: s3.region ?? env.region,
@@ -78,7 +80,7 @@ export class EnvironmentStack extends TerraformStack {
     } else {
       const local = env.backend && 'local' in env.backend ? env.backend.local : undefined;
       // Terraform runs in cdktf.out/stacks/<stack>: this relative path puts state next to package.json.
-      new LocalBackend(this, { path: (local?.path ?? '../../../terraform.{stack}.tfstate').replace(/\{stack\}/g, name) });
+      new LiteralLocalBackend(this, (local?.path ?? '../../../terraform.{stack}.tfstate').replace(/\{stack\}/g, name));
     }
   }
 
