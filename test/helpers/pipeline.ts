@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join, relative, resolve } from 'path';
 import { StacksConfig } from '../../stacks/config';
 import { synthesizeToDirectory } from '../../stacks/build-app';
+import { literalTemplateValue } from './terraform-template';
 import { initValidatePlan, inParallel, terraform, TerraformStep, terraformToolchain } from './terraform';
 
 /** A synthesized stack as Terraform JSON. */
@@ -77,7 +78,8 @@ export function writeStandInRemoteStates(outdir: string, stack: string): string[
     };
     const dir = join(outdir, 'stacks', stack);
     if (remote.backend === 'local') {
-      const path = resolve(dir, remote.config.path);
+      // The data source's path is a template: Terraform reads "$${" as "${" (see terraform-template.ts).
+      const path = resolve(dir, literalTemplateValue(remote.config.path));
       writeFileSync(path, JSON.stringify(state, null, 2));
       written.push(path);
     } else {
