@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { App, TerraformStack } from 'cdktf';
+import { App } from 'cdktf';
 import { AdminVpcStack } from './admin-vpc-stack';
 import { AppVpcStack } from './app-vpc-stack';
 import { StacksConfig } from './config';
@@ -78,7 +78,7 @@ export function synthesizeInMemory(config: StacksConfig, options: SynthesizeOpti
       try {
         const all = stacks.flatMap((s) => [s.app, s.admin]);
         all.forEach((stack) => stack.prepareStack());
-        const files = all.map((stack) => synthesizeStackFiles(stack, app.manifest, { hcl, skipValidation: app.skipValidation, repairHcl }));
+        const files = all.map((stack) => synthesizeStackFiles(stack, app.manifest, { hcl, skipValidation: app.skipValidation }));
         const problems = app.node.validate();
         if (problems.length > 0) throw new Error(`App-level validation failed with the following errors:\n  ${problems.join('\n  ')}`);
         return { stacks, version: app.manifest.version, files };
@@ -106,50 +106,4 @@ export function synthesizeToDirectory(config: StacksConfig, outdir: string, opti
   }
   writeOutput(resolve(outdir), synthesized.version, synthesized.files);
   return synthesized.stacks;
-}
-
-/**
- * Escapes the double quotes of a one-line HCL string body that cdktf left raw because it holds an
- * interpolation (cdktf's escapeQuotes skips any string containing `${`): quotes outside `${…}` get a
- * backslash, the interpolations stay as they are.
- */
-export function escapeHclTemplate(body: string): string {
-  let out = '';
-  let depth = 0;
-  for (let i = 0; i < body.length; i += 1) {
-    const c = body[i];
-    if (depth === 0 && c === '$' && body[i + 1] === '{') {
-      depth = 1;
-      out += '${';
-      i += 1;
-      continue;
-    }
-    if (depth > 0) {
-      if (c === '{') depth += 1;
-      if (c === '}') depth -= 1;
-      out += c;
-      continue;
-    }
-    out += c === '"' && body[i - 1] !== '\\' ? '\\"' : c;
-  }
-  return out;
-}
-
-/**
- * Repairs two cdktf 0.21 HCL rendering bugs in a stack's cdk.tf: plain attributes of the
- * `terraform` block (`required_version`) come out as `<index> = "<name>"` (renderTerraform passes
- * the key list, not the values), and strings holding an interpolation keep their inner quotes raw
- * (policies with references). The values come from the stack's JSON form (which also runs the
- * stack's checks, as in JSON mode).
- */
-export function repairHcl(hcl: string, stack: TerraformStack): string {
-  const terraformBlock = (stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {};
-  return hcl
-    .replace(/^(\s*)\d+ = "([a-z_]+)"$/gm, (line, indent: string, key: string) =>
-      typeof terraformBlock[key] === 'string' ? `${indent}${key} = ${JSON.stringify(terraformBlock[key])}` : line,
-    )
-    .replace(
-      /^(\s*(?:"[^"]+"|[\w-]+) = |\s*)"(.*\$\{.*)"(,?)$/gm,
-      (_line, lead: string, body: string, comma: string) => `${lead}"${escapeHclTemplate(body)}"${comma}`,
-    );
 }

@@ -4,6 +4,8 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import stringify from 'json-stable-stringify';
 import { invalidValue } from '../modules/errors';
+import { blockPathsOf } from './hcl/block-paths';
+import { hclMetadata, renderHcl } from './hcl/render-hcl';
 
 /** A synthesized stack: its manifest entry and its files (path relative to the output directory → content). */
 export interface StackFiles {
@@ -14,12 +16,10 @@ export interface StackFiles {
 
 /** Options of {@link synthesizeStackFiles}. */
 export interface StackFilesOptions {
-  /** Write HCL (`cdk.tf` and `metadata.json`) instead of JSON (`cdk.tf.json`). */
+  /** Write HCL (`cdk.tf` and `metadata.json`, rendered from the stack's Terraform JSON) instead of JSON (`cdk.tf.json`). */
   readonly hcl: boolean;
   /** Skip the construct validations (cdktf's App `skipValidation`). */
   readonly skipValidation: boolean;
-  /** Turns a stack's HCL into what is written (repairs of cdktf's HCL renderer). @default - as rendered */
-  readonly repairHcl?: (hcl: string, stack: TerraformStack) => string;
 }
 
 const ANNOTATION_TYPES: readonly string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];
@@ -29,7 +29,7 @@ const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
 /**
  * What cdktf 0.21's `StackSynthesizer.synthesize` does for one stack (Aspects, the Terraform version
  * check of resource moves, validations, the manifest entry with its annotations, an error for error
- * annotations, then the Terraform JSON or HCL as cdktf formats it), returning the files instead of
+ * annotations, then the Terraform JSON, or HCL rendered from it by `renderHcl`), returning the files instead of
  * writing them, so that nothing reaches the disk before every stack has synthesized and unchanged
  * files need not be written at all. Stacks with custom synthesis (assets) are not supported.
  */
@@ -61,16 +61,16 @@ export function synthesizeStackFiles(stack: TerraformStack, manifest: Manifest, 
       `Encountered Annotations with level "ERROR":\n${errors.map((a) => `[${a.constructPath}] ${a.message}`).join('\n')}\n\nEither fix the issues above, or set the environment variable CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS to ignore these annotations.\n`,
     );
   }
+  const document = stack.toTerraform();
   if (options.hcl) {
-    const hcl = stack.toHclTerraform();
     return {
       name: entry.name,
       manifest: entry,
       files: {
-        [entry.synthesizedStackPath]: options.repairHcl ? options.repairHcl(hcl.hcl, stack) : hcl.hcl,
-        [entry.stackMetadataPath]: stringify(hcl.metadata, { space: 2 }) ?? '',
+        [entry.synthesizedStackPath]: renderHcl(document, blockPathsOf(stack)),
+        [entry.stackMetadataPath]: stringify(hclMetadata(document), { space: 2 }) ?? '',
       },
     };
   }
-  return { name: entry.name, manifest: entry, files: { [entry.synthesizedStackPath]: stringify(stack.toTerraform(), { space: 2 }) ?? '' } };
+  return { name: entry.name, manifest: entry, files: { [entry.synthesizedStackPath]: stringify(document, { space: 2 }) ?? '' } };
 }

@@ -10,7 +10,7 @@ interface StackInternals {
 }
 
 /** The Terraform elements of a stack, not descending into nested stacks (cdktf's terraformElements). */
-function terraformElementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+export function terraformElementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
   if (TerraformElement.isTerraformElement(node)) into.push(node);
   for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElementsOf(child, into);
   return into;

@@ -1,0 +1,66 @@
+import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { resolve } from 'cdktf/lib/_tokens';
+import { terraformElementsOf } from '../stack-json';
+
+/**
+ * Where a stack's Terraform JSON holds nested blocks rather than attributes, as
+ * `<resource|data|provider>.<type>.<key>[.<key>…]` (array indices left out): `provider.aws.default_tags`,
+ * `resource.aws_s3_bucket_server_side_encryption_configuration.rule.apply_server_side_encryption_by_default`.
+ */
+export type BlockPaths = ReadonlySet<string>;
+
+/** One attribute of an element's HCL fragment, as cdktf's generated bindings describe it (snake_cased on providers). */
+interface HclAttribute {
+  readonly value: unknown;
+  readonly isBlock?: boolean;
+  readonly is_block?: boolean;
+}
+
+function isHclAttribute(value: unknown): value is HclAttribute {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'value' in value &&
+    (typeof (value as HclAttribute).isBlock === 'boolean' || typeof (value as HclAttribute).is_block === 'boolean')
+  );
+}
+
+/** Adds the block paths under `prefix` of one body of an HCL fragment (attributes described by the bindings; meta-arguments and overrides are plain). */
+function collect(body: unknown, prefix: string, into: Set<string>): void {
+  if (body === null || typeof body !== 'object') return;
+  for (const [key, attribute] of Object.entries(body)) {
+    if (!isHclAttribute(attribute) || !(attribute.isBlock ?? attribute.is_block)) continue;
+    const path = `${prefix}.${key}`;
+    into.add(path);
+    for (const nested of Array.isArray(attribute.value) ? attribute.value : [attribute.value]) collect(nested, path, into);
+  }
+}
+
+/**
+ * The block paths of a stack, from cdktf's own schema metadata: every resource, data source and
+ * provider's HCL fragment (`toHclTerraform`), resolved, marks each attribute the provider binding
+ * generated as a block or not. Only what the stack holds is known, which is all its JSON can contain.
+ */
+export function blockPathsOf(stack: TerraformStack): BlockPaths {
+  const paths = new Set<string>();
+  for (const element of terraformElementsOf(stack)) {
+    if (
+      !TerraformResource.isTerraformResource(element) &&
+      !TerraformDataSource.isTerraformDataSource(element) &&
+      !TerraformProvider.isTerraformProvider(element)
+    ) {
+      continue;
+    }
+    const fragment = resolve(stack, element.toHclTerraform()) as Record<string, unknown>;
+    for (const kind of ['resource', 'data'] as const) {
+      for (const [type, named] of Object.entries((fragment[kind] ?? {}) as Record<string, Record<string, unknown>>)) {
+        for (const body of Object.values(named)) collect(body, `${kind}.${type}`, paths);
+      }
+    }
+    for (const [name, bodies] of Object.entries((fragment.provider ?? {}) as Record<string, unknown>)) {
+      for (const body of Array.isArray(bodies) ? bodies : [bodies]) collect(body, `provider.${name}`, paths);
+    }
+  }
+  return paths;
+}
