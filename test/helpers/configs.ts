@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { ConfigError, parseConfig, StacksConfig } from '../../stacks/config';
 
@@ -11,6 +11,11 @@ export function defaultConfigJson(): any {
 export function defaultConfig(): StacksConfig {
   return parseConfig(defaultConfigJson(), 'default.json');
 }
+
+/** The example configs: every stacks/config/*.json but the JSON schema. */
+export const EXAMPLE_CONFIGS: readonly string[] = readdirSync(join(__dirname, '..', '..', 'stacks', 'config'))
+  .filter((name) => name.endsWith('.json') && name !== 'schema.json')
+  .sort();
 
 /** Raw JSON of a config under stacks/config. */
 export function exampleConfigJson(name: string): any {
