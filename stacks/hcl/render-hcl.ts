@@ -2,9 +2,11 @@ import { invalidValue } from '../../modules/errors';
 import { BlockPaths } from './block-paths';
 
 /**
- * Terraform JSON → HCL native syntax, with the same meaning by construction: every JSON string is
- * a Terraform template and becomes one HCL quoted template (never a heredoc), its literal text
- * escaped so that no input can end the string, and its `${…}` / `%{…}` sequences copied as they are.
+ * Terraform JSON → HCL native syntax, with the same meaning by construction: a JSON string is a
+ * Terraform template and becomes one HCL quoted template (never a heredoc), its literal text
+ * escaped so that no input can end the string, and its `${…}` / `%{…}` sequences copied as they
+ * are; where Terraform reads JSON strings literally (backend, descriptions, ...) the HCL string is
+ * literal too (`$${`, `%%{`).
  * Which keys are nested blocks comes from the provider bindings ({@link blockPathsOf}); the
  * meta-arguments Terraform reads as references are checked against a strict traversal pattern.
  */
@@ -138,6 +140,28 @@ export function hclTemplate(template: string, field = 'string'): string {
   return `${out}"`;
 }
 
+/**
+ * A string Terraform reads literally in JSON (it decodes backend and `required_providers`
+ * settings, descriptions, variable defaults and module sources without an evaluation context) as
+ * an HCL quoted string with the same value: everything escaped, `${` and `%{` as `$${` and `%%{`.
+ */
+export function hclLiteral(text: string, field = 'string'): string {
+  let out = '"';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if ((c === '$' || c === '%') && text[i + 1] === '{') {
+      out += `${c}${c}{`;
+      i += 2;
+    } else {
+      const { out: escaped, next } = literalChar(text, i, field);
+      out += escaped;
+      i = next;
+    }
+  }
+  return `${out}"`;
+}
+
 /** A reference meta-argument (a JSON string Terraform parses as a traversal), written bare after checking it is one. */
 function traversal(value: Json, field: string): string {
   if (typeof value !== 'string' || !TRAVERSAL.test(value)) fail(field, value, 'a reference such as aws_s3_bucket.logs or aws.west');
@@ -158,24 +182,28 @@ function sortedKeys(object: JsonObject): string[] {
   return Object.keys(object).sort();
 }
 
-/** A JSON value as an HCL expression: strings are templates, object keys quoted templates. */
-export function hclExpression(value: Json, field: string, depth = 0): string {
+/**
+ * A JSON value as an HCL expression: strings (and object keys, always quoted) are templates, or
+ * with `literal` literal text, as Terraform reads them in JSON where they stand.
+ */
+export function hclExpression(value: Json, field: string, depth = 0, literal = false): string {
+  const string = literal ? hclLiteral : hclTemplate;
   if (value === null) return 'null';
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) fail(field, value, 'a finite number');
     return JSON.stringify(value);
   }
-  if (typeof value === 'string') return hclTemplate(value, field);
+  if (typeof value === 'string') return string(value, field);
   const inner = INDENT.repeat(depth + 1);
   const outer = INDENT.repeat(depth);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v, i) => `${inner}${hclExpression(v, `${field}[${i}]`, depth + 1)},\n`).join('')}${outer}]`;
+    return `[\n${value.map((v, i) => `${inner}${hclExpression(v, `${field}[${i}]`, depth + 1, literal)},\n`).join('')}${outer}]`;
   }
   const keys = sortedKeys(value);
   if (keys.length === 0) return '{}';
-  return `{\n${keys.map((k) => `${inner}${hclTemplate(k, `${field} key`)} = ${hclExpression(value[k], `${field}.${k}`, depth + 1)}\n`).join('')}${outer}}`;
+  return `{\n${keys.map((k) => `${inner}${string(k, `${field} key`)} = ${hclExpression(value[k], `${field}.${k}`, depth + 1, literal)}\n`).join('')}${outer}}`;
 }
 
 /** Lines of an HCL body, indented at `depth`. */
@@ -188,8 +216,9 @@ class Body {
     this.lines.push(`${INDENT.repeat(this.depth)}${name} = ${expression}`);
   }
 
-  value(name: string, value: Json, field: string): void {
-    this.attribute(name, hclExpression(value, field, this.depth), field);
+  /** `name = value`, the value a template expression, or literal text where Terraform reads the JSON literally. */
+  value(name: string, value: Json, field: string, literal = false): void {
+    this.attribute(name, hclExpression(value, field, this.depth, literal), field);
   }
 
   block(type: string, labels: readonly string[], field: string, fill: (body: Body) => void): void {
@@ -295,14 +324,19 @@ function providers(file: Body, value: Json, blocks: BlockPaths): void {
   if (!isObject(value)) fail('provider', value, 'an object of provider names');
   for (const name of sortedKeys(value)) {
     blockBodies(value[name], `provider.${name}`).forEach((body, i) =>
-      file.block('provider', [name], `provider.${name}[${i}]`, (inner) => schemaBody(inner, body, `provider.${name}`, `provider.${name}[${i}]`, blocks)),
+      file.block('provider', [name], `provider.${name}[${i}]`, (inner) => {
+        const { alias, version, ...rest } = body;
+        if (alias !== undefined) inner.value('alias', alias, `provider.${name}[${i}].alias`, true);
+        if (version !== undefined) inner.value('version', version, `provider.${name}[${i}].version`, true);
+        schemaBody(inner, rest, `provider.${name}`, `provider.${name}[${i}]`, blocks);
+      }),
     );
   }
 }
 
-/** A body of attributes only (backend configurations, module inputs). */
-function attributes(body: Body, object: JsonObject, field: string): void {
-  for (const key of sortedKeys(object)) if (key !== '//') body.value(key, object[key], `${field}.${key}`);
+/** A body of attributes only, read literally (backend, cloud and `required_providers` settings). */
+function literalAttributes(body: Body, object: JsonObject, field: string): void {
+  for (const key of sortedKeys(object)) if (key !== '//') body.value(key, object[key], `${field}.${key}`, true);
 }
 
 /** A block holding one labelled block per key (`backend "s3" {…}`). */
@@ -321,16 +355,16 @@ function terraformBlock(file: Body, value: Json): void {
       for (const key of sortedKeys(terraform)) {
         const at = `terraform.${key}`;
         const v = terraform[key];
-        if (key === 'required_version') inner.value(key, v, at);
-        else if (key === 'required_providers') blockBodies(v, at).forEach((p) => inner.block(key, [], at, (b) => attributes(b, p, at)));
-        else if (key === 'backend') labelled(inner, 'backend', v, at, attributes);
+        if (key === 'required_version') inner.value(key, v, at, true);
+        else if (key === 'required_providers') blockBodies(v, at).forEach((p) => inner.block(key, [], at, (b) => literalAttributes(b, p, at)));
+        else if (key === 'backend') labelled(inner, 'backend', v, at, literalAttributes);
         else if (key === 'cloud') {
           blockBodies(v, at).forEach((cloud) =>
             inner.block('cloud', [], at, (b) => {
               for (const k of sortedKeys(cloud)) {
                 if (k === 'workspaces')
-                  blockBodies(cloud[k], `${at}.${k}`).forEach((w) => b.block(k, [], `${at}.${k}`, (wb) => attributes(wb, w, `${at}.${k}`)));
-                else b.value(k, cloud[k], `${at}.${k}`);
+                  blockBodies(cloud[k], `${at}.${k}`).forEach((w) => b.block(k, [], `${at}.${k}`, (wb) => literalAttributes(wb, w, `${at}.${k}`)));
+                else b.value(k, cloud[k], `${at}.${k}`, true);
               }
             }),
           );
@@ -347,7 +381,8 @@ function outputs(file: Body, value: Json): void {
       if (key === '//') continue;
       if (key === 'depends_on') body.attribute(key, traversalList(output[key], at), at);
       else if (key === 'precondition') conditionBlocks(body, key, output[key], at);
-      else if (['value', 'description', 'sensitive', 'ephemeral'].includes(key)) body.value(key, output[key], at);
+      else if (key === 'value') body.value(key, output[key], at);
+      else if (['description', 'sensitive', 'ephemeral'].includes(key)) body.value(key, output[key], at, true);
       else fail(at, key, 'an output argument (value, description, sensitive, ephemeral, depends_on, precondition)');
     }
   });
@@ -361,7 +396,7 @@ function variables(file: Body, value: Json): void {
       if (key === '//') continue;
       if (key === 'type') body.attribute(key, typeof v === 'string' && TYPE_CONSTRAINT.test(v) ? v : fail(at, v, 'a type such as string or list(string)'), at);
       else if (key === 'validation') conditionBlocks(body, key, v, at);
-      else if (['default', 'description', 'sensitive', 'nullable', 'ephemeral'].includes(key)) body.value(key, v, at);
+      else if (['default', 'description', 'sensitive', 'nullable', 'ephemeral'].includes(key)) body.value(key, v, at, true);
       else fail(at, key, 'a variable argument (type, default, description, sensitive, nullable, ephemeral, validation)');
     }
   });
@@ -378,7 +413,7 @@ function modules(file: Body, value: Json): void {
         if (!isObject(v)) fail(at, v, 'an object of provider references');
         const entries = sortedKeys(v).map((k) => `${INDENT.repeat(2)}${traversal(k, `${at} key`)} = ${traversal(v[k], `${at}.${k}`)}\n`);
         body.attribute(key, entries.length === 0 ? '{}' : `{\n${entries.join('')}${INDENT}}`, at);
-      } else body.value(key, v, at);
+      } else body.value(key, v, at, key === 'source' || key === 'version');
     }
   });
 }
