@@ -1,9 +1,9 @@
 import { App } from 'cdktf';
-import { buildStacks } from '../../stacks/build-app';
+import { buildStacks, synthesizeInMemory } from '../../stacks/build-app';
 import { parseConfig } from '../../stacks/config';
 import { blockPathsOf } from '../../stacks/hcl/block-paths';
 import { hclMetadata, hclTemplate, renderHcl } from '../../stacks/hcl/render-hcl';
-import { EXAMPLE_CONFIGS, exampleConfigJson } from '../helpers/configs';
+import { defaultConfigJson, EXAMPLE_CONFIGS, exampleConfigJson } from '../helpers/configs';
 
 const INJECTION = 'ok\nEOF\nresource "terraform_data" "pwn" {\n  provisioner "local-exec" {\n    command = "touch /tmp/pwned"\n  }\n}\nx = <<EOF\n';
 
@@ -232,5 +232,33 @@ describe('HCL block paths and metadata from the example configs', () => {
         metadata: JSON.parse(JSON.stringify(stack.toHclTerraform().metadata)),
       });
     }
+  });
+});
+
+describe('HCL output of a synth', () => {
+  /** Every stack's files, synthesized in memory. */
+  const synth = (raw: unknown, hcl: boolean) =>
+    Object.fromEntries(synthesizeInMemory(parseConfig(raw, 'test.json'), { hcl }).files.map((f) => [f.name, f.files] as const));
+
+  it('GIVEN a secret description that closes a heredoc and adds a resource WHEN synthesized as HCL THEN cdk.tf declares exactly the resources of cdk.tf.json, and the text is one quoted string', () => {
+    const raw = defaultConfigJson();
+    raw.environments[0].secrets[0].description = INJECTION;
+    const hcl = synth(raw, true)['admin-vpc']['stacks/admin-vpc/cdk.tf'];
+    const json = JSON.parse(synth(raw, false)['admin-vpc']['stacks/admin-vpc/cdk.tf.json']);
+    const declared = Object.entries<Record<string, unknown>>(json.resource).flatMap(([type, named]) =>
+      Object.keys(named).map((n) => `resource "${type}" "${n}" {`),
+    );
+    expect(hcl.split('\n').filter((line) => /^\s*resource\b/.test(line))).toEqual(declared);
+    expect(hcl).toContain(`  description = ${hclTemplate(INJECTION)}\n`);
+  });
+
+  it('GIVEN existing VPCs WHEN synthesized as HCL THEN the endpoint preconditions are lifecycle blocks', () => {
+    const hcl = synth(exampleConfigJson('existing-vpcs-fips.json'), true)['gov-app-vpc']['stacks/gov-app-vpc/cdk.tf'];
+    expect(
+      hcl.match(
+        /^  lifecycle \{\n    precondition \{\n      condition = "\$\{\(data\.aws_vpc\.\w+\.enable_dns_support && data\.aws_vpc\.\w+\.enable_dns_hostnames\)\}"\n/gm,
+      ),
+    ).toHaveLength(2);
+    expect(hcl).not.toMatch(/precondition = /);
   });
 });
