@@ -13,9 +13,11 @@ export function defaultConfig(): StacksConfig {
 }
 
 /** The example configs: every stacks/config/*.json but the JSON schema. */
-export const EXAMPLE_CONFIGS: readonly string[] = readdirSync(join(__dirname, '..', '..', 'stacks', 'config'))
-  .filter((name) => name.endsWith('.json') && name !== 'schema.json')
-  .sort();
+export function exampleConfigNames(): string[] {
+  return readdirSync(join(__dirname, '..', '..', 'stacks', 'config'))
+    .filter((name) => name.endsWith('.json') && name !== 'schema.json')
+    .sort();
+}
 
 /** Raw JSON of a config under stacks/config. */
 export function exampleConfigJson(name: string): any {
