@@ -59,7 +59,7 @@ describe('pipeline-ready output', () => {
     const { outdir } = synthToTemp(threeAccounts(), { hcl: true });
     for (const stack of stackNames(outdir)) {
       const hcl = readFileSync(join(stackDir(outdir, stack), 'cdk.tf'), 'utf8');
-      expect(hcl).toMatch(/^\s*source = "hashicorp\/aws"$/m);
+      expect(hcl).toMatch(/^\s*"source" = "hashicorp\/aws"$/m);
       expect(hcl).toMatch(/^\s*required_version = ">= 1\.10\.0"$/m);
     }
   });
