@@ -1,4 +1,4 @@
-import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { terraformElementsOf } from '../stack-json';
 
@@ -26,21 +26,28 @@ function isHclAttribute(value: unknown): value is HclAttribute {
   );
 }
 
-/** Adds the block paths under `prefix` of one body of an HCL fragment (attributes described by the bindings; meta-arguments and overrides are plain). */
-function collect(body: unknown, prefix: string, into: Set<string>): void {
-  if (body === null || typeof body !== 'object') return;
-  for (const [key, attribute] of Object.entries(body)) {
-    if (!isHclAttribute(attribute) || !(attribute.isBlock ?? attribute.is_block)) continue;
+/**
+ * Adds the block paths under `prefix` of one body of an element's HCL fragment (attributes are
+ * described by the bindings; meta-arguments and overrides are plain). Only what may hold blocks is
+ * resolved: a body or block value that is a token (attribute values, policies, are never walked).
+ */
+function collect(stack: TerraformStack, body: unknown, prefix: string, into: Set<string>): void {
+  const resolved = Tokenization.isResolvable(body) ? resolve(stack, body) : body;
+  if (resolved === null || typeof resolved !== 'object') return;
+  for (const [key, attribute] of Object.entries(resolved)) {
+    const described = Tokenization.isResolvable(attribute) ? resolve(stack, attribute) : attribute;
+    if (!isHclAttribute(described) || !(described.isBlock ?? described.is_block)) continue;
     const path = `${prefix}.${key}`;
     into.add(path);
-    for (const nested of Array.isArray(attribute.value) ? attribute.value : [attribute.value]) collect(nested, path, into);
+    const value = Tokenization.isResolvable(described.value) ? resolve(stack, described.value) : described.value;
+    for (const nested of Array.isArray(value) ? value : [value]) collect(stack, nested, path, into);
   }
 }
 
 /**
  * The block paths of a stack, from cdktf's own schema metadata: every resource, data source and
- * provider's HCL fragment (`toHclTerraform`), resolved, marks each attribute the provider binding
- * generated as a block or not. Only what the stack holds is known, which is all its JSON can contain.
+ * provider's HCL fragment (`toHclTerraform`) marks each attribute the provider binding generated
+ * as a block or not. Only what the stack holds is known, which is all its JSON can contain.
  */
 export function blockPathsOf(stack: TerraformStack): BlockPaths {
   const paths = new Set<string>();
@@ -52,14 +59,14 @@ export function blockPathsOf(stack: TerraformStack): BlockPaths {
     ) {
       continue;
     }
-    const fragment = resolve(stack, element.toHclTerraform()) as Record<string, unknown>;
+    const fragment = element.toHclTerraform() as Record<string, unknown>;
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, named] of Object.entries((fragment[kind] ?? {}) as Record<string, Record<string, unknown>>)) {
-        for (const body of Object.values(named)) collect(body, `${kind}.${type}`, paths);
+        for (const body of Object.values(named)) collect(stack, body, `${kind}.${type}`, paths);
       }
     }
     for (const [name, bodies] of Object.entries((fragment.provider ?? {}) as Record<string, unknown>)) {
-      for (const body of Array.isArray(bodies) ? bodies : [bodies]) collect(body, `provider.${name}`, paths);
+      for (const body of Array.isArray(bodies) ? bodies : [bodies]) collect(stack, body, `provider.${name}`, paths);
     }
   }
   return paths;
