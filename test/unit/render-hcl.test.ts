@@ -1,8 +1,11 @@
 import { App } from 'cdktf';
+import fc from 'fast-check';
+import { terraformLiteral } from '../../modules/terraform-literal';
 import { buildStacks, synthesizeInMemory } from '../../stacks/build-app';
 import { parseConfig } from '../../stacks/config';
 import { blockPathsOf } from '../../stacks/hcl/block-paths';
-import { hclMetadata, hclTemplate, renderHcl } from '../../stacks/hcl/render-hcl';
+import { hclLiteral, hclMetadata, hclTemplate, renderHcl } from '../../stacks/hcl/render-hcl';
+import { hostileText, literalTemplateValue } from '../helpers/terraform-template';
 import { defaultConfigJson, exampleConfigJson, exampleConfigNames } from '../helpers/configs';
 
 const INJECTION = 'ok\nEOF\nresource "terraform_data" "pwn" {\n  provisioner "local-exec" {\n    command = "touch /tmp/pwned"\n  }\n}\nx = <<EOF\n';
@@ -68,6 +71,57 @@ describe('HCL strings: every JSON string becomes one quoted template of the same
   it('GIVEN object keys with quotes, newlines and references THEN each is a quoted, escaped key', () => {
     const hcl = renderHcl({ resource: { aws_vpc: { v: { tags: { 'a"b\nc': 'x', '${var.k}': '$${y}', 'Name=x': 'y' } } } } }, new Set());
     expect(hcl).toContain(`  tags = {\n    "$\{var.k}" = "$$\{y}"\n    "Name=x" = "y"\n    "a\\"b\\nc" = "x"\n  }`);
+  });
+});
+
+/**
+ * The text of an HCL quoted string without template sequences, decoded as HCL's scanner and parser
+ * do (fails on anything else: a raw quote, line break or control character, an unknown escape).
+ */
+function decodeQuoted(quoted: string): string {
+  expect(quoted[0]).toBe('"');
+  expect(quoted[quoted.length - 1]).toBe('"');
+  const body = quoted.slice(1, -1);
+  const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+  let out = '';
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body[i];
+    expect(c === '"' || body.charCodeAt(i) < 0x20).toBe(false);
+    if (c !== '\\') out += c;
+    else if (body[i + 1] === 'u') {
+      out += String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16));
+      i += 5;
+    } else {
+      expect(escapes[body[i + 1]]).toBeDefined();
+      out += escapes[body[i + 1]];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+describe('HCL strings (property): any text, escaped as the modules escape it, comes back from the HCL string unchanged', () => {
+  const texts = fc.oneof(
+    hostileText(16),
+    fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !/[\ud800-\udfff]/.test(s) || /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(s)),
+  );
+
+  it('GIVEN any text as a template (terraformLiteral) THEN hclTemplate writes one line whose value is the text', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(literalTemplateValue(decodeQuoted(hclTemplate(terraformLiteral(text))))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('GIVEN any text where Terraform reads JSON literally THEN hclLiteral writes one line whose value is the text', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(literalTemplateValue(decodeQuoted(hclLiteral(text)))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
