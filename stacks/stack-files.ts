@@ -61,8 +61,10 @@ export function synthesizeStackFiles(stack: TerraformStack, manifest: Manifest, 
       `Encountered Annotations with level "ERROR":\n${errors.map((a) => `[${a.constructPath}] ${a.message}`).join('\n')}\n\nEither fix the issues above, or set the environment variable CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS to ignore these annotations.\n`,
     );
   }
-  const document = stack.toTerraform();
+  const json = stringify(stack.toTerraform(), { space: 2 }) ?? '';
   if (options.hcl) {
+    // The HCL is rendered from exactly what cdk.tf.json would hold (undefined values dropped, as JSON does).
+    const document = JSON.parse(json) as Record<string, unknown>;
     return {
       name: entry.name,
       manifest: entry,
@@ -72,5 +74,5 @@ export function synthesizeStackFiles(stack: TerraformStack, manifest: Manifest, 
       },
     };
   }
-  return { name: entry.name, manifest: entry, files: { [entry.synthesizedStackPath]: stringify(document, { space: 2 }) ?? '' } };
+  return { name: entry.name, manifest: entry, files: { [entry.synthesizedStackPath]: json } };
 }
