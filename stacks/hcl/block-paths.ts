@@ -1,4 +1,4 @@
-import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { terraformElementsOf } from '../stack-json';
 
@@ -29,17 +29,17 @@ function isHclAttribute(value: unknown): value is HclAttribute {
 /**
  * Adds the block paths under `prefix` of one body of an element's HCL fragment (attributes are
  * described by the bindings; meta-arguments and overrides are plain). Only what may hold blocks is
- * resolved: a body or block value that is a token (attribute values, policies, are never walked).
+ * resolved: a body or block value that is a token (or holds one, encoded); attribute values such as policies are never walked.
  */
 function collect(stack: TerraformStack, body: unknown, prefix: string, into: Set<string>): void {
-  const resolved = Tokenization.isResolvable(body) ? resolve(stack, body) : body;
+  const resolved = Token.isUnresolved(body) ? resolve(stack, body) : body;
   if (resolved === null || typeof resolved !== 'object') return;
   for (const [key, attribute] of Object.entries(resolved)) {
-    const described = Tokenization.isResolvable(attribute) ? resolve(stack, attribute) : attribute;
+    const described = Token.isUnresolved(attribute) ? resolve(stack, attribute) : attribute;
     if (!isHclAttribute(described) || !(described.isBlock ?? described.is_block)) continue;
     const path = `${prefix}.${key}`;
     into.add(path);
-    const value = Tokenization.isResolvable(described.value) ? resolve(stack, described.value) : described.value;
+    const value = Token.isUnresolved(described.value) ? resolve(stack, described.value) : described.value;
     for (const nested of Array.isArray(value) ? value : [value]) collect(stack, nested, path, into);
   }
 }
@@ -47,7 +47,9 @@ function collect(stack: TerraformStack, body: unknown, prefix: string, into: Set
 /**
  * The block paths of a stack, from cdktf's own schema metadata: every resource, data source and
  * provider's HCL fragment (`toHclTerraform`) marks each attribute the provider binding generated
- * as a block or not. Only what the stack holds is known, which is all its JSON can contain.
+ * as a block or not. Only what the stack holds is known, which is all its JSON can contain. A block
+ * set to a token as a whole (`Lazy`) is missing from cdktf's fragment; it would be written as an
+ * argument, which `terraform validate` refuses.
  */
 export function blockPathsOf(stack: TerraformStack): BlockPaths {
   const paths = new Set<string>();
