@@ -195,8 +195,9 @@ export class AuditTrail extends Construct {
         kmsKeyId: key.keyArn,
         tags: props.tags,
       });
+      // A trust policy: IAM refuses a Resource in it (MalformedPolicyDocument at CreateRole).
       const trustPolicy = new PolicyDocument({
-        kind: 'resource',
+        kind: 'trust',
         statements: [
           new PolicyStatement({
             sid: 'CloudTrailOfThisTrail',
