@@ -139,7 +139,9 @@ describe('negative controls of the access-matrix simulation (default config)', (
     );
     const cases = matrixCases(broken);
     const outcomes = await runCases(cases);
-    expect(failingCells(cases, outcomes)).toEqual(cells(['secret-management', 'secret-management-via-cloudformation', 'secret-metadata', 'secret-value'], ALL_COLUMNS));
+    expect(failingCells(cases, outcomes)).toEqual(
+      cells(['secret-management', 'secret-management-via-cloudformation', 'secret-metadata', 'secret-value'], ALL_COLUMNS),
+    );
     expect([...new Set(outcomes.flatMap((o) => o.missingContextKeys))]).toEqual(['aws:SourceIp']);
   });
 

@@ -272,6 +272,8 @@ export const ROTATION_MATRIX: readonly RotationRow[] = [
 /** What a request acts on: an ARN, the resource policy that guards it (if any) and the context keys the resource brings. */
 export interface Target {
   readonly arn: string;
+  /** Account that owns the resource. @default - the environment's account */
+  readonly accountId?: string;
   /** Where the resource policy comes from, for messages. */
   readonly policyName?: string;
   readonly policy?: IamPolicy;
@@ -382,7 +384,7 @@ export function simulationOf(request: Request): { simulation: Simulation; absent
       request: {
         principal: signingPrincipal(request.principalArn),
         action: request.action,
-        resource: { resource: request.target.arn, accountId: request.env.env.accountId },
+        resource: { resource: request.target.arn, accountId: request.target.accountId ?? request.env.env.accountId },
         contextVariables: context,
       },
       identityPolicies: [{ name: 'caller-identity-policy', policy: CALLER_IDENTITY_POLICY }],
