@@ -18,7 +18,7 @@ function statementProblems(s: StatementJson, kind: PolicyKind): string[] {
     problems.push('names a Principal; an identity policy applies to the role or user it is attached to and names none: remove it');
   }
   if (KINDS_WITH_RESOURCE.has(kind) && s.Resource === undefined && s.NotResource === undefined) {
-    problems.push(`has no Resource; a ${kind} policy statement needs one (e.g. "Resource": "*")`);
+    problems.push(`has no Resource; ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} policy statement needs one (e.g. "Resource": "*")`);
   }
   if (kind === 'trust') {
     if (hasNotAction) problems.push('has NotAction; a trust policy grants only sts:AssumeRole*, sts:TagSession, sts:SetSourceIdentity: use Action');

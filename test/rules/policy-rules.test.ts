@@ -1,5 +1,6 @@
 import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../../modules/access-policies';
 import { validatePolicyDocument, validatePolicyJson } from '../../modules/policy-validation';
+import { PolicyKind } from '../../modules/policy-document';
 import { POLICY_RULES } from '../../modules/rules';
 import { ACCOUNT_READ, codes, policyFindings, Statement } from './guardrail-helpers';
 
@@ -514,5 +515,94 @@ describe('PLS_POLICY_MANAGEMENT_DENY_SERVICE_EXEMPTION', () => {
     const findings = policyFindings([{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: ROOT, Action: 'kms:*', Resource: '*' }, deny], 'key');
     expect(codes(findings)).toEqual(['PLS_POLICY_MANAGEMENT_DENY_SERVICE_EXEMPTION']);
     expect(findings[0]).toMatch(/put key usage, which needs the Secrets Manager exemption, in a statement of its own/);
+  });
+});
+
+describe('PLS_POLICY_TRUST_RESOURCE', () => {
+  const assume: Statement = { Sid: 'CloudTrailAssumes', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' };
+
+  it('GIVEN a trust policy without Resource THEN it passes', () => {
+    expect(policyFindings([assume], 'trust')).toEqual([]);
+  });
+
+  it('GIVEN a Resource in a resource policy THEN this rule does not apply', () => {
+    expect(policyFindings([{ ...assume, Action: 'secretsmanager:DescribeSecret', Resource: '*' }], 'resource')).toEqual([]);
+  });
+
+  it.each([
+    [
+      'Resource',
+      { Resource: '*' },
+      /Statement\[0\] \(Sid "CloudTrailAssumes"\) has Resource \(found "\*"\); a trust policy names no Resource, IAM refuses it with MalformedPolicyDocument: remove it/,
+    ],
+    ['NotResource', { NotResource: 'arn:aws:iam::111122223333:role/x' }, /has NotResource \(found "arn:aws:iam::111122223333:role\/x"\)/],
+  ])('GIVEN a trust policy with %s THEN it is rejected', (_name, extra, message) => {
+    const findings = policyFindings([{ ...assume, ...extra }], 'trust');
+    expect(codes(findings)).toEqual(['PLS_POLICY_TRUST_RESOURCE']);
+    expect(findings[0]).toMatch(message);
+  });
+});
+
+describe('PLS_POLICY_GRAMMAR', () => {
+  const assume: Statement = { Sid: 'Assume', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' };
+  const identity: Statement = { Sid: 'Deliver', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-west-2:111122223333:log-group:x:*' };
+
+  it.each([
+    ['an identity policy with Resource and no Principal', 'identity', [identity]],
+    [
+      'a trust policy assuming with tags, source identity and web identity',
+      'trust',
+      [{ ...assume, Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity', 'sts:AssumeRoleWithWebIdentity'] }],
+    ],
+    ['a key policy statement with Principal and Resource', 'key', [{ ...assume, Action: 'kms:DescribeKey', Resource: '*' }]],
+    [
+      'an endpoint policy with NotResource',
+      'endpoint',
+      [{ ...ACCOUNT_READ, Resource: undefined, NotResource: 'arn:aws:secretsmanager:*:999988887777:secret:*' }],
+    ],
+  ])('GIVEN %s THEN it passes', (_name, kind, statements) => {
+    expect(policyFindings(statements as Statement[], kind as PolicyKind)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an identity policy naming a Principal',
+      'identity',
+      { ...identity, Principal: '*' },
+      /Statement\[0\] \(Sid "Deliver"\) names a Principal; an identity policy .* names none: remove it/,
+    ],
+    [
+      'an identity policy without Resource',
+      'identity',
+      { ...identity, Resource: undefined },
+      /Statement\[0\] \(Sid "Deliver"\) has no Resource; an identity policy statement needs one/,
+    ],
+    [
+      'a resource policy without Resource',
+      'resource',
+      { ...ACCOUNT_READ, Resource: undefined },
+      /has no Resource; a resource policy statement needs one \(e\.g\. "Resource": "\*"\)/,
+    ],
+    ['an endpoint policy without Resource', 'endpoint', { ...ACCOUNT_READ, Resource: undefined }, /has no Resource; an endpoint policy statement needs one/],
+    ['a key policy without Resource', 'key', { ...assume, Action: 'kms:DescribeKey' }, /has no Resource; a key policy statement needs one/],
+    [
+      'a trust policy granting another action',
+      'trust',
+      { ...assume, Action: ['sts:AssumeRole', 'sts:GetSessionToken'] },
+      /has Action \["sts:GetSessionToken"\]; a trust policy grants only sts:AssumeRole/,
+    ],
+    ['a trust policy with NotAction', 'trust', { ...assume, Action: undefined, NotAction: 'iam:*' }, /has NotAction; a trust policy grants only/],
+    ['both Action and NotAction', 'resource', { ...ACCOUNT_READ, NotAction: 'kms:*' }, /has both Action and NotAction; expected one of them/],
+    ['neither Action nor NotAction', 'resource', { ...ACCOUNT_READ, Action: undefined }, /has neither Action nor NotAction/],
+    ['an Effect other than Allow or Deny', 'resource', { ...ACCOUNT_READ, Effect: 'allow' }, /has Effect "allow"; expected "Allow" or "Deny"/],
+  ])('GIVEN %s THEN it is rejected', (_name, kind, statement, message) => {
+    const findings = policyFindings([statement as Statement], kind as PolicyKind);
+    expect(codes(findings)).toContain('PLS_POLICY_GRAMMAR');
+    expect(findings.find((f) => f.startsWith('[PLS_POLICY_GRAMMAR]'))).toMatch(message);
+  });
+
+  it('GIVEN Version 2008-10-17 THEN it is rejected (no policy variables)', () => {
+    const findings = validatePolicyJson(JSON.stringify({ Version: '2008-10-17', Statement: [ACCOUNT_READ] }), 'resource', 'test.policy');
+    expect(findings).toEqual(['[PLS_POLICY_GRAMMAR] test.policy: has Version "2008-10-17"; expected "2012-10-17" (the only version with policy variables)']);
   });
 });
