@@ -26,46 +26,41 @@ export interface AccessModel extends EnvironmentScope {
 const EXACT_PRINCIPAL = /^arn:([a-z-]+):iam::(\d{12}):(role|user)\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/;
 
 /**
- * Throws a {@link GuardrailError} naming `field[i]` unless every ARN is an exact IAM role or user
- * ARN (`arn:<partition>:iam::<account>:role/...` or `user/...`) of the scope's partition and
- * account: no `*` or `?`, no `arn:...:sts::...:assumed-role/...` session, no group, no root.
+ * Why `value` is not an exact IAM role or user ARN (`arn:<partition>:iam::<account>:role/...` or
+ * `user/...`) of the scope's partition and account, as the `expected ...` part of an error; undefined
+ * when it is one. No `*` or `?`, no `arn:...:sts::...:assumed-role/...` session, no group, no root.
  * Terraform references (`${...}`) are left to apply time.
  */
-export function assertExactPrincipalArns(arns: readonly string[], scope: EnvironmentScope, field: string): void {
+export function exactPrincipalArnProblem(value: unknown, scope: EnvironmentScope): string | undefined {
   const example = `"arn:${scope.partition}:iam::${scope.accountId}:role/<name>"`;
+  if (typeof value === 'string' && value.includes('${')) return undefined;
+  if (typeof value !== 'string') return `an exact IAM role or user ARN such as ${example}`;
+  if (/[*?]/.test(value)) {
+    return `an exact IAM role or user ARN without "*" or "?" such as ${example}: a pattern widens the exemption to every principal it matches`;
+  }
+  const session = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(value);
+  if (session) {
+    return `the role's own ARN ("arn:${session[1]}:iam::${session[2]}:role/${session[3]}", with its path if it has one), not an STS session ARN: aws:PrincipalArn holds the role ARN, so a session ARN never matches`;
+  }
+  const match = EXACT_PRINCIPAL.exec(value);
+  if (!match) {
+    const kind = /^arn:[a-z-]+:iam::\d{12}:(group|root|policy|instance-profile)/.exec(value)?.[1];
+    const hint = kind ? ` (an IAM ${kind} is not a principal a condition on aws:PrincipalArn can name)` : '';
+    return `an exact IAM role or user ARN such as ${example}${hint}`;
+  }
+  if (match[1] !== scope.partition) return `an ARN in partition "${scope.partition}" (the partition of the region)`;
+  if (match[2] !== scope.accountId) return `a role or user of the environment's account ${scope.accountId}, not of account ${match[2]}`;
+  return undefined;
+}
+
+/**
+ * Throws a {@link GuardrailError} (`PLS_EXEMPT_PRINCIPAL`) naming `field[i]` for the first ARN that is
+ * not an exact IAM role or user ARN of the scope's account (see {@link exactPrincipalArnProblem}).
+ */
+export function assertExactPrincipalArns(arns: readonly string[], scope: EnvironmentScope, field: string): void {
   arns.forEach((value, i) => {
-    const where = `${field}[${i}]`;
-    if (typeof value === 'string' && value.includes('${')) return;
-    if (typeof value !== 'string') throw invalidValue('PLS_EXEMPT_PRINCIPAL', where, value, `an exact IAM role or user ARN such as ${example}`);
-    if (/[*?]/.test(value)) {
-      throw invalidValue(
-        'PLS_EXEMPT_PRINCIPAL',
-        where,
-        value,
-        `an exact IAM role or user ARN without "*" or "?" such as ${example}: a pattern widens the exemption to every principal it matches`,
-      );
-    }
-    const session = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(value);
-    if (session) {
-      throw invalidValue(
-        'PLS_EXEMPT_PRINCIPAL',
-        where,
-        value,
-        `the role's own ARN ("arn:${session[1]}:iam::${session[2]}:role/${session[3]}", with its path if it has one), not an STS session ARN: aws:PrincipalArn holds the role ARN, so a session ARN never matches`,
-      );
-    }
-    const match = EXACT_PRINCIPAL.exec(value);
-    if (!match) {
-      const kind = /^arn:[a-z-]+:iam::\d{12}:(group|root|policy|instance-profile)/.exec(value)?.[1];
-      const hint = kind ? ` (an IAM ${kind} is not a principal a condition on aws:PrincipalArn can name)` : '';
-      throw invalidValue('PLS_EXEMPT_PRINCIPAL', where, value, `an exact IAM role or user ARN such as ${example}${hint}`);
-    }
-    if (match[1] !== scope.partition) {
-      throw invalidValue('PLS_EXEMPT_PRINCIPAL', where, value, `an ARN in partition "${scope.partition}" (the partition of the region)`);
-    }
-    if (match[2] !== scope.accountId) {
-      throw invalidValue('PLS_EXEMPT_PRINCIPAL', where, value, `a role or user of the environment's account ${scope.accountId}, not of account ${match[2]}`);
-    }
+    const problem = exactPrincipalArnProblem(value, scope);
+    if (problem) throw invalidValue('PLS_EXEMPT_PRINCIPAL', `${field}[${i}]`, value, problem);
   });
 }
 
