@@ -1,3 +1,4 @@
+import { accountOnlyEndpointPolicy } from '../../modules/access-policies';
 import { parseConfig, StacksConfig } from '../../stacks/config';
 import { defaultConfig, exampleConfigJson } from '../helpers/configs';
 import { EnvironmentPolicies, synthesizedPolicies } from '../helpers/policies';
@@ -237,4 +238,34 @@ describe('data perimeter: every endpoint admits only the account’s own resourc
       );
     },
   );
+});
+
+describe('accountOnlyEndpointPolicy', () => {
+  const scope = { partition: 'aws-cn', region: 'cn-north-1', accountId: '111122223333', principalArns: ['arn:aws-cn:iam::111122223333:role/admin'] };
+
+  it('GIVEN the KMS prefix THEN every action is scoped to the account’s keys and aliases of the region, and only calls without a resource go to "*"', () => {
+    const [resources, withoutResource] = accountOnlyEndpointPolicy('kms', scope).toJSON().Statement as Record<string, any>[];
+    expect(resources).toEqual(
+      expect.objectContaining({
+        Sid: 'AllowAccountResources',
+        Action: 'kms:*',
+        Resource: ['arn:aws-cn:kms:cn-north-1:111122223333:alias/*', 'arn:aws-cn:kms:cn-north-1:111122223333:key/*'],
+        Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws-cn:iam::111122223333:role/admin' }, StringEquals: { 'aws:PrincipalAccount': '111122223333' } },
+      }),
+    );
+    expect(withoutResource.Sid).toBe('AllowCallsWithoutResource');
+    expect(withoutResource.Resource).toBe('*');
+    expect(withoutResource.Action).toEqual(expect.arrayContaining(['kms:CreateKey', 'kms:ListAliases', 'kms:ListKeys']));
+    expect(withoutResource.Action.filter((a: string) => /\*|Decrypt|Encrypt|PutKeyPolicy/.test(a))).toEqual([]);
+  });
+
+  it('GIVEN the Secrets Manager prefix THEN secrets of the account, and ListSecrets / GetRandomPassword on "*" (not BatchGetSecretValue)', () => {
+    const [resources, withoutResource] = accountOnlyEndpointPolicy('secretsmanager', scope).toJSON().Statement as Record<string, any>[];
+    expect(resources.Resource).toBe('arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:*');
+    expect(withoutResource.Action).toEqual(['secretsmanager:GetRandomPassword', 'secretsmanager:ListSecrets']);
+  });
+
+  it('GIVEN a service whose resources the perimeter does not know THEN it is refused, naming the prefix', () => {
+    expect(() => accountOnlyEndpointPolicy('s3', scope)).toThrow('[PLS_ENDPOINT_PERIMETER] iamPrefix: found "s3"; expected "secretsmanager" or "kms"');
+  });
 });

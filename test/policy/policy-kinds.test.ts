@@ -91,6 +91,8 @@ describe.each([
   ['the default config with audit', () => ({ ...defaultConfigJson(), environments: [{ ...defaultConfigJson().environments[0], audit: {} }] })],
   ['stacks/config/audit.json', () => exampleConfigJson('audit.json')],
   ['stacks/config/multi-env.json', () => exampleConfigJson('multi-env.json')],
+  ['stacks/config/existing-vpcs-fips.json', () => exampleConfigJson('existing-vpcs-fips.json')],
+  ['stacks/config/three-accounts.json', () => exampleConfigJson('three-accounts.json')],
 ])('every policy generated for %s', (_name, raw) => {
   const policies = generatedPolicies(synthesizeConfig(parseConfig(raw(), 'config')).stacks);
 
