@@ -89,7 +89,7 @@ export class PolicyDocument {
   public toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { Version: '2012-10-17' };
     if (this.id !== undefined) out.Id = this.id;
-    out.Statement = this.statementList.map((s) => s.toJSON(this.kind !== 'trust'));
+    out.Statement = this.statementList.map((s) => s.toIamJson({ resource: this.kind !== 'trust' }));
     return out;
   }
 

@@ -95,11 +95,17 @@ export class PolicyStatement {
     return JSON.parse(JSON.stringify(this.conditionMap)) as Record<string, Record<string, string[]>>;
   }
 
+  /** IAM JSON with a fixed key order and sorted values, so renders are byte-identical. */
+  public toJSON(): Record<string, unknown> {
+    return this.toIamJson();
+  }
+
   /**
-   * IAM JSON with a fixed key order and sorted values, so renders are byte-identical. With
-   * `withResource` false (statements of a trust policy) no `Resource` is written.
+   * {@link toJSON} for a document of a given grammar: with `resource` false (the statements of a
+   * trust policy) no `Resource` is written.
    */
-  public toJSON(withResource = true): Record<string, unknown> {
+  public toIamJson(options: { readonly resource?: boolean } = {}): Record<string, unknown> {
+    const withResource = options.resource ?? true;
     const out: Record<string, unknown> = {};
     if (this.sid !== undefined) out.Sid = this.sid;
     out.Effect = this.effect;

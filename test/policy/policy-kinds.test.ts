@@ -136,3 +136,11 @@ describe('the audit delivery role trust policy', () => {
     ]);
   });
 });
+
+describe('PolicyStatement JSON', () => {
+  it('GIVEN statements serialized by JSON.stringify (which passes a key to toJSON) THEN each keeps its Resource', () => {
+    const statements = [trustStatement(), trustStatement()];
+    expect(JSON.parse(JSON.stringify({ Statement: statements })).Statement.map((s: Record<string, unknown>) => s.Resource)).toEqual(['*', '*']);
+    expect(JSON.parse(JSON.stringify(trustStatement())).Resource).toBe('*');
+  });
+});
