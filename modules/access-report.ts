@@ -122,6 +122,8 @@ export interface ReportRow {
   readonly short: string;
   readonly subject: string;
   readonly service: 'secretsmanager' | 'kms';
+  /** The services that made the calls for the caller (see {@link RequestClass.via}). @default - none: the caller called */
+  readonly via?: readonly ViaService[];
   readonly cells: readonly ReportCell[];
 }
 
@@ -158,6 +160,9 @@ export interface EnvironmentAccessReport {
   readonly evaluations: readonly MatrixEvaluation[];
 }
 
+/** An AWS service that calls Secrets Manager or KMS on the caller's behalf (`ec2`: EBS). */
+export type ViaService = 'secretsmanager' | 's3' | 'ec2' | 'cloudformation';
+
 interface RequestClass {
   readonly request: string;
   readonly short: string;
@@ -165,9 +170,43 @@ interface RequestClass {
   /** Actions on the subject; `onAccount` actions have no resource (`*`). */
   readonly actions: readonly string[];
   readonly onAccount?: readonly string[];
-  /** Secrets Manager calls KMS for the caller: no endpoint, `aws:ViaAWSService` true. */
-  readonly viaSecretsManager?: boolean;
+  /**
+   * Each of these services calls for the caller, from AWS's network (no endpoint, no VPC keys,
+   * `aws:ViaAWSService` true): KMS gets `kms:ViaService` = `<service>.<region>.<DNS suffix>` from
+   * services that encrypt with it; CloudFormation's forward access session sets `aws:CalledVia`.
+   * @default - none: the caller calls itself
+   */
+  readonly via?: readonly ViaService[];
 }
+
+/** The request context a call made by `service` on the caller's behalf adds. */
+export function viaServiceContext(service: ViaService, target: 'secretsmanager' | 'kms', region: string): Record<string, string | string[]> {
+  const dns = partitionOf(region).dnsSuffix;
+  if (service === 'cloudformation') return { 'aws:ViaAWSService': 'true', 'aws:CalledVia': [`cloudformation.${dns}`] };
+  return { 'aws:ViaAWSService': 'true', ...(target === 'kms' ? { 'kms:ViaService': `${service}.${region}.${dns}` } : {}) };
+}
+
+const SECRET_MANAGEMENT_EXAMPLES = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:TagResource',
+];
+const KEY_MANAGEMENT_EXAMPLES = [
+  'kms:PutKeyPolicy',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:UpdateKeyDescription',
+  'kms:TagResource',
+  'kms:CreateGrant',
+];
 
 /** The request classes of DESIGN.md §5, each with the concrete actions evaluated for it. */
 export const REQUEST_CLASSES: readonly RequestClass[] = [
@@ -176,15 +215,7 @@ export const REQUEST_CLASSES: readonly RequestClass[] = [
     request: 'secret management (Put*/Update*/Delete*/Restore*/RotateSecret/PutResourcePolicy/Tag*)',
     short: 'management',
     service: 'secretsmanager',
-    actions: [
-      'secretsmanager:PutSecretValue',
-      'secretsmanager:UpdateSecret',
-      'secretsmanager:DeleteSecret',
-      'secretsmanager:RestoreSecret',
-      'secretsmanager:RotateSecret',
-      'secretsmanager:PutResourcePolicy',
-      'secretsmanager:TagResource',
-    ],
+    actions: SECRET_MANAGEMENT_EXAMPLES,
   },
   {
     request: 'secretsmanager:DescribeSecret, List*',
@@ -194,34 +225,44 @@ export const REQUEST_CLASSES: readonly RequestClass[] = [
     onAccount: ['secretsmanager:ListSecrets'],
   },
   {
+    request: "secret management called by another service on the caller's behalf (CloudFormation: aws:CalledVia)",
+    short: 'management via CloudFormation',
+    service: 'secretsmanager',
+    actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy'],
+    via: ['cloudformation'],
+  },
+  {
     request: 'kms:Decrypt / Encrypt / GenerateDataKey*',
     short: 'usage',
     service: 'kms',
     actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'],
   },
   {
-    request: "same, called by Secrets Manager on the caller's behalf (aws:ViaAWSService, kms:ViaService)",
+    request: "same, called by Secrets Manager on the caller's behalf (kms:ViaService secretsmanager.<region>.<DNS suffix>)",
     short: 'usage via Secrets Manager',
     service: 'kms',
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    viaSecretsManager: true,
+    via: ['secretsmanager'],
+  },
+  {
+    request: "same, called by any other service on the caller's behalf (kms:ViaService of S3, EBS)",
+    short: 'usage via other services',
+    service: 'kms',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    via: ['s3', 'ec2'],
   },
   {
     request: 'kms key management (PutKeyPolicy, Enable/Disable*, ScheduleKeyDeletion, …)',
     short: 'key management',
     service: 'kms',
-    actions: [
-      'kms:PutKeyPolicy',
-      'kms:EnableKey',
-      'kms:DisableKey',
-      'kms:EnableKeyRotation',
-      'kms:DisableKeyRotation',
-      'kms:ScheduleKeyDeletion',
-      'kms:CancelKeyDeletion',
-      'kms:UpdateKeyDescription',
-      'kms:TagResource',
-      'kms:CreateGrant',
-    ],
+    actions: KEY_MANAGEMENT_EXAMPLES,
+  },
+  {
+    request: "kms key management called by another service on the caller's behalf (CloudFormation: aws:CalledVia)",
+    short: 'key management via CloudFormation',
+    service: 'kms',
+    actions: ['kms:PutKeyPolicy', 'kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CreateGrant'],
+    via: ['cloudformation'],
   },
 ];
 
@@ -327,7 +368,9 @@ export function buildAccessReport(stacks: readonly SynthesizedStack[]): Environm
       };
     const exemptPrincipals = [
       ...new Set(
-        [...secrets.map((s) => s.policy), ...keys.map((k) => k.policy)].flatMap((p) => conditionValues(managementDenies(p), 'ArnNotLike', 'aws:PrincipalArn')),
+        [...secrets.map((s) => s.policy), ...keys.map((k) => k.policy)].flatMap((p) =>
+          conditionValues(managementDenies(p), 'ArnNotEquals', 'aws:PrincipalArn'),
+        ),
       ),
     ].sort();
     const sides: ReportSide[] = members.map((s) => {
@@ -379,33 +422,37 @@ export function buildAccessReport(stacks: readonly SynthesizedStack[]): Environm
             }));
       for (const subject of subjects) {
         const cells = columns.map((column, columnIndex) => {
-          const endpoint =
-            column.via && !rc.viaSecretsManager ? endpoints.find((e) => e.stack === column.via!.stack && e.service.startsWith(rc.service)) : undefined;
-          if (column.via && !rc.viaSecretsManager && !endpoint) return { decision: 'n/a' as const, allowedActions: [], deniedActions: [], reasons: [] };
-          const context: Record<string, string | string[]> = {
+          const endpoint = column.via && !rc.via ? endpoints.find((e) => e.stack === column.via!.stack && e.service.startsWith(rc.service)) : undefined;
+          if (column.via && !rc.via && !endpoint) return { decision: 'n/a' as const, allowedActions: [], deniedActions: [], reasons: [] };
+          const base: Record<string, string | string[]> = {
             'aws:PrincipalArn': column.principal,
             'aws:PrincipalAccount': accountId,
             'aws:SecureTransport': 'true',
-            'aws:ViaAWSService': rc.viaSecretsManager ? 'true' : 'false',
+            'aws:ViaAWSService': 'false',
           };
           if (endpoint) {
-            context['aws:SourceVpce'] = endpoint.id;
-            context['aws:SourceVpc'] = endpoint.vpcId;
+            base['aws:SourceVpce'] = endpoint.id;
+            base['aws:SourceVpc'] = endpoint.vpcId;
           }
-          if (rc.viaSecretsManager) context['kms:ViaService'] = `secretsmanager.${region}.${partitionOf(region).dnsSuffix}`;
-          if ('aliases' in subject && subject.aliases.length) context['kms:ResourceAliases'] = [...subject.aliases];
+          if ('aliases' in subject && subject.aliases.length) base['kms:ResourceAliases'] = [...subject.aliases];
           const path: PolicyOnPath[] = [];
           if (endpoint?.policy) path.push({ name: `${endpoint.stack} ${endpoint.service} endpoint policy`, policy: endpoint.policy, allow: 'required' });
-          const evaluate = (action: string, resource: string, withResourcePolicy: boolean) => {
+          const evaluate = (action: string, resource: string, withResourcePolicy: boolean, context: Record<string, string | string[]>) => {
             const request: EvaluationRequest = { principalArn: column.principal, principalAccount: accountId, action, resource, context };
             const onPath = withResourcePolicy && subject.policy ? [...path, { name: subject.policyName, policy: subject.policy, allow: subject.allow }] : path;
             const decision = decideAccess(request, onPath);
             evaluations.push({ row: rows.length, column: columnIndex, request, policies: onPath, decision });
             return { action, decision };
           };
-          return cell([...rc.actions.map((a) => evaluate(a, subject.resource, true)), ...(rc.onAccount ?? []).map((a) => evaluate(a, '*', false))]);
+          const contexts = rc.via ? rc.via.map((service) => ({ ...base, ...viaServiceContext(service, rc.service, region) })) : [base];
+          return cell(
+            contexts.flatMap((context) => [
+              ...rc.actions.map((a) => evaluate(a, subject.resource, true, context)),
+              ...(rc.onAccount ?? []).map((a) => evaluate(a, '*', false, context)),
+            ]),
+          );
         });
-        rows.push({ request: rc.request, short: rc.short, subject: subject.subject, service: rc.service, cells });
+        rows.push({ request: rc.request, short: rc.short, subject: subject.subject, service: rc.service, ...(rc.via ? { via: rc.via } : {}), cells });
       }
     }
     return { environment, accountId, region, sides, endpoints, secrets, keys, exemptPrincipals, columns, rows, evaluations };
@@ -443,7 +490,9 @@ export function renderMermaid(report: EnvironmentAccessReport): string {
   const lines = ['flowchart LR'];
   const allowedOn = (column: number, service: string) => [
     ...new Set(
-      report.rows.filter((r) => r.service === service && r.cells[column].decision !== 'Deny' && r.cells[column].decision !== 'n/a').map((r) => r.short),
+      report.rows
+        .filter((r) => r.service === service && !r.via && r.cells[column].decision !== 'Deny' && r.cells[column].decision !== 'n/a')
+        .map((r) => r.short),
     ),
   ];
   for (const side of report.sides) {
@@ -456,7 +505,7 @@ export function renderMermaid(report: EnvironmentAccessReport): string {
   for (const service of ['secretsmanager', 'kms']) lines.push(`  svc_${service}([${mermaidLabel(SERVICE_NAMES[service])}])`);
   report.columns.forEach((column, i) => {
     for (const service of ['secretsmanager', 'kms']) {
-      const allowed = allowedOn(i, service).filter((s) => s !== 'usage via Secrets Manager');
+      const allowed = allowedOn(i, service);
       if (!allowed.length) continue;
       const from = column.via ? report.endpoints.find((e) => e.stack === column.via!.stack && e.service.startsWith(service)) : undefined;
       const source = from ? mermaidId(`${from.stack}_${from.service}`) : 'internet';

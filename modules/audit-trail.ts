@@ -201,8 +201,9 @@ export class AuditTrail extends Construct {
         kmsKeyId: key.keyArn,
         tags: terraformLiteralMap(props.tags),
       });
+      // A trust policy: IAM refuses a Resource in it (MalformedPolicyDocument at CreateRole).
       const trustPolicy = new PolicyDocument({
-        kind: 'resource',
+        kind: 'trust',
         statements: [
           new PolicyStatement({
             sid: 'CloudTrailOfThisTrail',

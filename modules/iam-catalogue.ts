@@ -21,6 +21,10 @@ import { getAllGlobalConditionKeys, getGlobalConditionKeyByName, getGlobalCondit
 
 interface ActionEntry {
   readonly name: string;
+  /** `Read`, `List`, `Write`, `Permissions management`, `Tagging`, or several joined by `, `. */
+  readonly accessLevel?: string;
+  /** The resource types the action is authorized on; empty when it names no resource. */
+  readonly resourceTypes?: readonly { readonly name: string; readonly required?: boolean }[];
 }
 
 interface ConditionKeyEntry {
@@ -38,6 +42,7 @@ let servicePrefixes: ReadonlySet<string> | undefined;
 let unassociated: readonly { readonly pattern: RegExp; readonly services: readonly string[] }[] | undefined;
 let conditionPatterns: Record<string, Record<string, string>> | undefined;
 const actionsByService = new Map<string, ReadonlyMap<string, string>>();
+const entriesByService = new Map<string, Readonly<Record<string, ActionEntry>>>();
 const conditionKeysByService = new Map<string, ServiceConditionKeys>();
 const expansions = new Map<string, readonly string[]>();
 const knownConditionKeys = new Map<string, boolean>();
@@ -80,6 +85,42 @@ export function isKnownServicePrefix(prefix: string): boolean {
   return services().has(prefix.toLowerCase());
 }
 
+function actionEntries(service: string): Readonly<Record<string, ActionEntry>> {
+  let entries = entriesByService.get(service);
+  if (!entries) {
+    entries = readJson<Record<string, ActionEntry>>('actions', `${service}.json`);
+    entriesByService.set(service, entries);
+  }
+  return entries;
+}
+
+/**
+ * The actions of a service that are authorized on no resource (the catalogue lists no resource
+ * type for them, so IAM matches them against `Resource: "*"`), e.g. `secretsmanager:ListSecrets`,
+ * `kms:CreateKey`. Sorted, in the catalogue's spelling; empty for an unknown prefix.
+ */
+export function actionsWithoutResource(prefix: string): string[] {
+  const service = prefix.toLowerCase();
+  if (!isKnownServicePrefix(service)) return [];
+  return Object.values(actionEntries(service))
+    .filter((entry) => (entry.resourceTypes ?? []).length === 0)
+    .map((entry) => `${service}:${entry.name}`)
+    .sort();
+}
+
+/**
+ * The access levels of an action (`Write`, `Permissions management`, `Tagging`, `Read`, `List`), as
+ * the catalogue lists them; empty for an unknown action. Exact action names only (no wildcards).
+ */
+export function actionAccessLevels(action: string): string[] {
+  const colon = action.indexOf(':');
+  if (colon <= 0) return [];
+  const service = action.slice(0, colon).toLowerCase();
+  if (!isKnownServicePrefix(service)) return [];
+  const level = actionEntries(service)[action.slice(colon + 1).toLowerCase()]?.accessLevel;
+  return level ? level.split(',').map((l) => l.trim()) : [];
+}
+
 /**
  * The actions of a service, `prefix:Action` in the catalogue's spelling, keyed by lower-case
  * action name. Empty for an unknown prefix.
@@ -89,7 +130,7 @@ export function serviceActions(prefix: string): ReadonlyMap<string, string> {
   if (!isKnownServicePrefix(service)) return new Map();
   let actions = actionsByService.get(service);
   if (!actions) {
-    const entries = readJson<Record<string, ActionEntry>>('actions', `${service}.json`);
+    const entries = actionEntries(service);
     actions = new Map(Object.entries(entries).map(([lower, entry]) => [lower, `${service}:${entry.name}`]));
     actionsByService.set(service, actions);
   }
@@ -210,5 +251,5 @@ export function servicePrefixNames(): readonly string[] {
 
 /** Prefixes whose catalogue files were read so far (for tests and benchmarks of lazy loading). */
 export function loadedCatalogueServices(): { readonly actions: readonly string[]; readonly conditionKeys: readonly string[] } {
-  return { actions: [...actionsByService.keys()].sort(), conditionKeys: [...conditionKeysByService.keys()].sort() };
+  return { actions: [...entriesByService.keys()].sort(), conditionKeys: [...conditionKeysByService.keys()].sort() };
 }

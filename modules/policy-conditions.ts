@@ -1,4 +1,4 @@
-import { assertResourceId, ResourceIdKind } from './aws-identifiers';
+import { assertRegion, assertResourceId, partitionOf, ResourceIdKind } from './aws-identifiers';
 import { Conditions } from './policy-statement';
 
 /**
@@ -35,19 +35,32 @@ export function outsideVpcs(vpcIds: readonly string[]): Conditions {
   return { StringNotEquals: { 'aws:SourceVpc': checkedIds('vpc', vpcIds, 'vpcIds') } };
 }
 
-/** The caller is one of these principals (sessions of a role match its ARN). */
+/**
+ * The caller is one of these principals (sessions of a role match its ARN). `ArnEquals`: the ARNs
+ * are exact role or user ARNs (see `assertExactPrincipalArns` in access-policies.ts), and the
+ * operator says so to a reviewer.
+ */
 export function principalsIn(principalArns: readonly string[]): Conditions {
-  return { ArnLike: { 'aws:PrincipalArn': [...principalArns] } };
+  return { ArnEquals: { 'aws:PrincipalArn': [...principalArns] } };
 }
 
-/** Exempts these principals from a Deny (break-glass, deploy role). */
+/** Exempts these exact principals from a Deny (break-glass, deploy role, rotation roles): `ArnNotEquals`. */
 export function exceptPrincipals(principalArns: readonly string[]): Conditions {
-  return { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] } };
+  return { ArnNotEquals: { 'aws:PrincipalArn': [...principalArns] } };
 }
 
-/** Exempts AWS services acting for the caller (Secrets Manager decrypting with a key) from a Deny. */
-export function exceptAwsServices(): Conditions {
-  return { Bool: { 'aws:ViaAWSService': 'false' } };
+/** `secretsmanager.<region>.<DNS suffix of the region's partition>`: the `kms:ViaService` value of Secrets Manager in `region`. */
+export function secretsManagerViaService(region: string): string {
+  assertRegion(region);
+  return `secretsmanager.${region}.${partitionOf(region).dnsSuffix}`;
+}
+
+/**
+ * Exempts from a KMS Deny exactly one service acting for the caller: Secrets Manager of `region`
+ * (`StringNotEquals kms:ViaService`). No other service (S3, EBS, …) and no direct call is exempt.
+ */
+export function exceptSecretsManagerFor(region: string): Conditions {
+  return { StringNotEquals: { 'kms:ViaService': [secretsManagerViaService(region)] } };
 }
 
 /** All of these conditions at once (IAM ANDs operators and keys; values of one key are ORed). */

@@ -7,8 +7,9 @@ import { asList, PolicyJson, StatementJson, statementsOf } from './rules/policy-
  * operators below), nothing more. Values may be symbolic Terraform references: they compare as the
  * strings they are. An operator it does not know is an error, never a guess.
  *
- * Supported operators: StringEquals, StringNotEquals, StringLike, ArnEquals, ArnLike, ArnNotLike,
- * Bool, ForAnyValue:StringEquals. Condition keys are matched case-insensitively, as IAM does.
+ * Supported operators: StringEquals, StringNotEquals, StringLike, ArnEquals, ArnLike, ArnNotEquals,
+ * ArnNotLike, Bool, ForAnyValue:StringEquals. As in IAM, `ArnEquals` matches like `ArnLike` (each
+ * ARN part with `*` and `?`), and `ArnNotEquals` like `ArnNotLike`. Condition keys are matched case-insensitively, as IAM does.
  */
 
 /** The request being evaluated. */
@@ -42,6 +43,7 @@ export const SUPPORTED_OPERATORS = [
   'StringLike',
   'ArnEquals',
   'ArnLike',
+  'ArnNotEquals',
   'ArnNotLike',
   'Bool',
   'ForAnyValue:StringEquals',
@@ -85,7 +87,6 @@ function conditionMatches(operator: string, key: string, policyValues: readonly 
   const any = (test: (policyValue: string, value: string) => boolean) => actual !== undefined && actual.some((v) => policyValues.some((p) => test(p, v)));
   switch (operator) {
     case 'StringEquals':
-    case 'ArnEquals':
       return any((p, v) => p === v);
     case 'ForAnyValue:StringEquals':
       return any((p, v) => p === v);
@@ -93,8 +94,10 @@ function conditionMatches(operator: string, key: string, policyValues: readonly 
       return actual === undefined || !any((p, v) => p === v);
     case 'StringLike':
       return any((p, v) => globMatch(p, v));
+    case 'ArnEquals':
     case 'ArnLike':
       return any((p, v) => arnLike(p, v));
+    case 'ArnNotEquals':
     case 'ArnNotLike':
       return actual === undefined || !any((p, v) => arnLike(p, v));
     case 'Bool':

@@ -19,7 +19,10 @@ export interface PolicyStatementProps {
   readonly actions?: readonly string[];
   /** Every action but these. @default - none */
   readonly notActions?: readonly string[];
-  /** Resource ARNs or `*`. @default ['*'] */
+  /**
+   * Resource ARNs or `*`. A statement of a trust policy takes none (IAM refuses `Resource` there).
+   * @default ['*'] (rendered only in documents whose kind has a Resource: not in a trust policy)
+   */
   readonly resources?: readonly string[];
   /** Principal of a resource or endpoint policy. @default - none (identity policies have no principal) */
   readonly principal?: Principal;
@@ -43,6 +46,8 @@ export class PolicyStatement {
   public readonly actions: readonly string[];
   public readonly notActions: readonly string[];
   public readonly resources: readonly string[];
+  /** True when `resources` was given, false when it is the default `['*']`. */
+  public readonly hasExplicitResources: boolean;
   public readonly principal?: Principal;
   private readonly conditionMap: Record<string, Record<string, string[]>> = {};
 
@@ -70,6 +75,7 @@ export class PolicyStatement {
       );
     }
     this.resources = sortedUnique(props.resources ?? ['*']);
+    this.hasExplicitResources = props.resources !== undefined;
     this.principal = props.principal;
     for (const [operator, keys] of Object.entries(props.conditions ?? {})) {
       for (const [key, value] of Object.entries(keys)) this.addCondition(operator, key, value);
@@ -91,6 +97,15 @@ export class PolicyStatement {
 
   /** IAM JSON with a fixed key order and sorted values, so renders are byte-identical. */
   public toJSON(): Record<string, unknown> {
+    return this.toIamJson();
+  }
+
+  /**
+   * {@link toJSON} for a document of a given grammar: with `resource` false (the statements of a
+   * trust policy) no `Resource` is written.
+   */
+  public toIamJson(options: { readonly resource?: boolean } = {}): Record<string, unknown> {
+    const withResource = options.resource ?? true;
     const out: Record<string, unknown> = {};
     if (this.sid !== undefined) out.Sid = this.sid;
     out.Effect = this.effect;
@@ -106,7 +121,7 @@ export class PolicyStatement {
     }
     if (this.actions.length) out.Action = oneOrMany(this.actions);
     if (this.notActions.length) out.NotAction = oneOrMany(this.notActions);
-    out.Resource = oneOrMany(this.resources);
+    if (withResource) out.Resource = oneOrMany(this.resources);
     const operators = Object.keys(this.conditionMap).sort();
     if (operators.length) {
       const condition: Record<string, Record<string, string | string[]>> = {};

@@ -3,8 +3,11 @@ import { suppressionsOf } from './guardrail-suppressions';
 import { PolicyDocument, PolicyKind } from './policy-document';
 import { POLICY_RULES, PolicyJson } from './rules';
 
-/** Runs every policy rule on a rendered policy; returns messages prefixed with `where` and the rule code. */
-export function validatePolicyJson(text: string, kind: PolicyKind, where: string): string[] {
+/**
+ * Runs every policy rule on a rendered policy; returns messages prefixed with `where` and the rule
+ * code. `region`, when known, lets rules check region-specific values.
+ */
+export function validatePolicyJson(text: string, kind: PolicyKind, where: string, region?: string): string[] {
   let policy: PolicyJson;
   try {
     policy = JSON.parse(text) as PolicyJson;
@@ -14,7 +17,7 @@ export function validatePolicyJson(text: string, kind: PolicyKind, where: string
   if (!policy || typeof policy !== 'object' || policy.Statement === undefined) {
     return [`[PLS_POLICY_JSON] ${where}: found no Statement; expected {"Version": "2012-10-17", "Statement": [...]}`];
   }
-  return POLICY_RULES.flatMap((rule) => rule.check({ policy, text, kind }).map((m) => `[${rule.code}] ${where}: ${m}`));
+  return POLICY_RULES.flatMap((rule) => rule.check({ policy, text, kind, region }).map((m) => `[${rule.code}] ${where}: ${m}`));
 }
 
 /**
@@ -24,5 +27,5 @@ export function validatePolicyJson(text: string, kind: PolicyKind, where: string
 export function validatePolicyDocument(doc: PolicyDocument, where: string, scope?: IConstruct): string[] {
   if (doc.isEmpty) return [];
   const suppressed = new Set(scope ? suppressionsOf(scope).map((s) => s.code) : []);
-  return validatePolicyJson(doc.render(), doc.kind, where).filter((message) => !suppressed.has(/^\[([A-Z_]+)\]/.exec(message)?.[1] ?? ''));
+  return validatePolicyJson(doc.render(), doc.kind, where, doc.region).filter((message) => !suppressed.has(/^\[([A-Z_]+)\]/.exec(message)?.[1] ?? ''));
 }

@@ -5,7 +5,14 @@ import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
 import { isVpcCidr } from '../modules/private-vpc';
 import { checkIngressCidr } from '../modules/endpoint-security-group';
 import { GuardrailError } from '../modules/errors';
-import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../modules/access-policies';
+import {
+  accountOnlyEndpointPolicy,
+  appKmsEndpointPolicy,
+  appSecretsEndpointPolicy,
+  exactPrincipalArnProblem,
+  keyPolicy,
+  secretPolicy,
+} from '../modules/access-policies';
 import { PolicyDocument } from '../modules/policy-document';
 import { IAM_ROLE_ARN_PATTERN, SECRET_NAME_PATTERN } from '../modules/protected-secret';
 import { PolicyJson, policySize } from '../modules/rules';
@@ -420,7 +427,7 @@ const environment = z
 function policySizeProblems(env: z.output<typeof environment>): { path: (string | number)[]; problem: string }[] {
   const reference = `\${${'x'.repeat(62)}}`;
   const scope = { partition: partitionOf(env.region).name, region: env.region, accountId: env.accountId };
-  const exempt = [...env.breakGlassPrincipalArns, ...(env.deployRoleArn ? [env.deployRoleArn] : [])];
+  const exempt = [...env.breakGlassPrincipalArns, ...(env.deployRoleArn ? [env.deployRoleArn] : [])].filter((a) => !exactPrincipalArnProblem(a, scope));
   const model = {
     ...scope,
     adminVpcId: reference,
@@ -428,7 +435,7 @@ function policySizeProblems(env: z.output<typeof environment>): { path: (string 
     appKmsEndpointIds: [reference],
     managementExemptPrincipalArns: exempt,
   };
-  const rotationRoles = env.secrets.flatMap((s) => (s.rotation ? [s.rotation.roleArn] : []));
+  const rotationRoles = env.secrets.flatMap((s) => (s.rotation ? [s.rotation.roleArn] : [])).filter((r) => !exactPrincipalArnProblem(r, scope));
   const adminPrincipals = env.adminVpc.principalArns?.length ? [...env.adminVpc.principalArns, ...exempt, ...rotationRoles] : undefined;
   // Each secret names at most its own rotation role: the longest one gives the largest secret policy.
   const longestRotationRole = rotationRoles.reduce<string[]>((longest, r) => (r.length > (longest[0]?.length ?? 0) ? [r] : longest), []);

@@ -4,7 +4,9 @@ import { ingressPort } from './ingress-port';
 import { kmsKeyBypassLockout } from './kms-key-bypass-lockout';
 import { kmsKeyDeletionWindow } from './kms-key-deletion-window';
 import { kmsKeyRotation } from './kms-key-rotation';
+import { policyGrammar } from './policy-grammar';
 import { policyKmsDenyServiceExemption } from './policy-kms-deny-service-exemption';
+import { policyManagementDenyServiceExemption } from './policy-management-deny-service-exemption';
 import { policyNegatedAllow } from './policy-negated-allow';
 import { policyNotPrincipal } from './policy-not-principal';
 import { policyPrincipalRequired } from './policy-principal-required';
@@ -17,6 +19,7 @@ import { policySourceVpcId } from './policy-source-vpc-id';
 import { policySourceVpcOperator } from './policy-source-vpc-operator';
 import { policyUnknownAction } from './policy-unknown-action';
 import { policyUnknownConditionKey } from './policy-unknown-condition-key';
+import { policyTrustResource } from './policy-trust-resource';
 import { policyUnknownConditionOperator } from './policy-unknown-condition-operator';
 import { preventDestroy } from './prevent-destroy';
 import { ResourceRule } from './resource-rule';
@@ -30,7 +33,9 @@ export * from './policy-rule';
 export type { ResourceRule, ResourceRuleInput, TfConfig } from './resource-rule';
 export { policyPrincipalRequired, policySize };
 export {
+  policyGrammar,
   policyKmsDenyServiceExemption,
+  policyManagementDenyServiceExemption,
   policyNegatedAllow,
   policyNotPrincipal,
   policyPublicPrincipal,
@@ -38,6 +43,7 @@ export {
   policySourceIpWithEndpoint,
   policySourceVpcId,
   policySourceVpcOperator,
+  policyTrustResource,
   policyUnknownAction,
   policyUnknownConditionKey,
   policyUnknownConditionOperator,
@@ -59,7 +65,9 @@ export {
 
 /** Every policy rule, run on every policy the modules render and by the guardrails Aspect. */
 export const POLICY_RULES: readonly PolicyRule[] = [
+  policyGrammar,
   policyPrincipalRequired,
+  policyTrustResource,
   policySize,
   policySid,
   policyNotPrincipal,
@@ -72,6 +80,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   policySourceVpcId,
   policySourceIpWithEndpoint,
   policyKmsDenyServiceExemption,
+  policyManagementDenyServiceExemption,
 ];
 
 /** Every resource rule, run by the guardrails Aspect on the resources of the types each names. */

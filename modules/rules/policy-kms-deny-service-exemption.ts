@@ -1,47 +1,51 @@
-import { conditionEntries, ConditionEntry, parseOperator, sameKey } from './condition-helpers';
 import { asList, PolicyRule, StatementJson, statementLabel, statementsOf } from './policy-rule';
+import {
+  coveredActions,
+  describeEntry,
+  exactSecretsManagerExemptionProblem,
+  secretsManagerViaServiceHint,
+  serviceExemptions,
+  usageActions,
+} from './service-exemptions';
 
-/**
- * A condition that keeps a Deny away from AWS services acting for the caller: `Bool` false on
- * `aws:ViaAWSService` or `aws:PrincipalIsAWSService`; a negated string operator or `Null` true on
- * `kms:ViaService`.
- */
-export function isServiceExemption(entry: ConditionEntry): boolean {
-  const op = parseOperator(entry.operator);
-  if (!op.known) return false;
-  if (sameKey(entry.key, 'aws:ViaAWSService') || sameKey(entry.key, 'aws:PrincipalIsAWSService')) {
-    return op.base === 'Bool' && entry.values.length > 0 && entry.values.every((v) => v.toLowerCase() === 'false');
-  }
-  if (sameKey(entry.key, 'kms:ViaService')) {
-    return op.negated || (op.base === 'Null' && entry.values.every((v) => v.toLowerCase() === 'true'));
-  }
-  return false;
-}
+export { isServiceExemption } from './service-exemptions';
 
-function deniesKms(s: StatementJson, keyPolicy: boolean): boolean {
-  if (s.Effect !== 'Deny') return false;
-  if (keyPolicy) return true;
+function onlyKmsActions(s: StatementJson): boolean {
   const actions = asList<unknown>(s.Action);
   return actions.length > 0 && actions.every((a) => typeof a === 'string' && a.toLowerCase().startsWith('kms:'));
 }
 
 /**
- * In a key policy (or any statement whose actions are all `kms:`), a Deny carries an AWS-service
- * exemption. Secrets Manager and other services call KMS for the caller from AWS's own network, not
- * through your endpoint or VPC, so an unexempted network Deny breaks every secret encrypted with the key.
+ * A Deny of KMS key usage (in a key policy, or a statement of only `kms:` actions) carries exactly
+ * one service exemption: `StringNotEquals kms:ViaService = secretsmanager.<region>.<DNS suffix>`.
+ * Secrets Manager calls KMS for the caller from AWS's network, not through your endpoint, so without
+ * it every secret encrypted with the key breaks; any broader exemption (`aws:ViaAWSService`,
+ * `aws:PrincipalIsAWSService`, `Null kms:ViaService`, a wildcard or another service) lets S3, EBS or
+ * any other service use the key for the caller from anywhere.
  */
 export const policyKmsDenyServiceExemption: PolicyRule = {
   code: 'PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION',
-  description: 'KMS Deny statements exempt AWS services acting for the caller (aws:ViaAWSService, kms:ViaService, aws:PrincipalIsAWSService)',
-  check: ({ policy, kind }) =>
+  description:
+    'A KMS key-usage Deny exempts exactly Secrets Manager acting for the caller (StringNotEquals kms:ViaService = secretsmanager.<region>.<DNS suffix>), no other service',
+  check: ({ policy, kind, region }) =>
     statementsOf(policy).flatMap((s, i) => {
-      if (!deniesKms(s, kind === 'key') || conditionEntries(s).some(isServiceExemption)) return [];
-      const near = conditionEntries(s).filter((c) => ['aws:ViaAWSService', 'aws:PrincipalIsAWSService', 'kms:ViaService'].some((k) => sameKey(k, c.key)));
-      const found = near.length
-        ? ` (found ${near.map((c) => `${c.operator} ${c.key} = ${JSON.stringify(c.values)}`).join(', ')}, which does not exempt them)`
-        : '';
+      if (s.Effect !== 'Deny' || (kind !== 'key' && !onlyKmsActions(s))) return [];
+      const usage = usageActions(coveredActions(s));
+      if (usage.length === 0) return [];
+      const expected = `"StringNotEquals": {"kms:ViaService": "${secretsManagerViaServiceHint(region)}"}`;
+      const exemptions = serviceExemptions(s);
+      const label = `${statementLabel(s, i)} denies key usage (${usage.slice(0, 3).join(', ')}${usage.length > 3 ? ', …' : ''})`;
+      if (exemptions.length === 0) {
+        return [
+          `${label} without exempting Secrets Manager acting for the caller; Secrets Manager decrypts through AWS's network, not your endpoint, so add ${expected} (and no other service)`,
+        ];
+      }
+      const problems = exemptions.map((e) => [e, exactSecretsManagerExemptionProblem(e, region)] as const);
+      const exact = problems.filter(([, p]) => p === undefined);
+      const broad = problems.filter(([, p]) => p !== undefined);
+      if (exact.length === 1 && broad.length === 0) return [];
       return [
-        `${statementLabel(s, i)} denies KMS actions without exempting AWS services acting for the caller${found}; Secrets Manager decrypts through AWS's network, not your endpoint, so add "Bool": {"aws:ViaAWSService": "false"} (or "StringNotEquals": {"kms:ViaService": "secretsmanager.<region>.amazonaws.com"})`,
+        `${label} with a service exemption other than Secrets Manager alone (found ${broad.map(([e, p]) => `${describeEntry(e)}: ${p}`).join('; ') || exact.map(([e]) => describeEntry(e)).join('; ')}); this lets other services (S3, EBS, …) use the key for the caller from anywhere: keep only ${expected}`,
       ];
     }),
 };

@@ -9,7 +9,7 @@ export const policyNotPrincipal: PolicyRule = {
       s.NotPrincipal === undefined
         ? []
         : [
-            `${statementLabel(s, i)} uses NotPrincipal (found ${JSON.stringify(s.NotPrincipal)}); use "Principal": "*" with a condition instead, e.g. a Deny with "ArnNotLike": {"aws:PrincipalArn": [...]} to exempt principals`,
+            `${statementLabel(s, i)} uses NotPrincipal (found ${JSON.stringify(s.NotPrincipal)}); use "Principal": "*" with a condition instead, e.g. a Deny with "ArnNotEquals": {"aws:PrincipalArn": [...]} to exempt exact principals`,
           ],
     ),
 };

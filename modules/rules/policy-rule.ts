@@ -26,6 +26,8 @@ export interface PolicyRuleInput {
   /** The rendered JSON text (for size checks). */
   readonly text: string;
   readonly kind: PolicyKind;
+  /** Region the policy is written for, when known. @default - unknown */
+  readonly region?: string;
 }
 
 /**

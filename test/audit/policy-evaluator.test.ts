@@ -49,6 +49,32 @@ describe('policy evaluator', () => {
       false,
     ],
     ['ArnNotLike on an absent key', { Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/app' } } }, { context: {} }, true],
+    ['ArnEquals on the exact principal ARN', { Condition: { ArnEquals: { 'aws:PrincipalArn': ROLE } } }, { context: { 'aws:PrincipalArn': ROLE } }, true],
+    [
+      'ArnEquals on another principal ARN',
+      { Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/other' } } },
+      { context: { 'aws:PrincipalArn': ROLE } },
+      false,
+    ],
+    [
+      'ArnEquals with a wildcard (IAM matches it like ArnLike)',
+      { Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/*' } } },
+      { context: { 'aws:PrincipalArn': ROLE } },
+      true,
+    ],
+    [
+      'ArnNotEquals on the exact principal ARN',
+      { Condition: { ArnNotEquals: { 'aws:PrincipalArn': ROLE } } },
+      { context: { 'aws:PrincipalArn': ROLE } },
+      false,
+    ],
+    [
+      'ArnNotEquals on another principal ARN',
+      { Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/other' } } },
+      { context: { 'aws:PrincipalArn': ROLE } },
+      true,
+    ],
+    ['ArnNotEquals on an absent key', { Condition: { ArnNotEquals: { 'aws:PrincipalArn': ROLE } } }, { context: {} }, true],
     ['Bool true against "false"', { Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }, { context: { 'aws:ViaAWSService': 'true' } }, false],
     ['Bool on an absent key', { Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }, { context: {} }, false],
     [

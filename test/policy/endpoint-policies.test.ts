@@ -1,7 +1,21 @@
+import { accountOnlyEndpointPolicy } from '../../modules/access-policies';
 import { parseConfig, StacksConfig } from '../../stacks/config';
 import { defaultConfig, exampleConfigJson } from '../helpers/configs';
 import { EnvironmentPolicies, synthesizedPolicies } from '../helpers/policies';
-import { describeRequest, explain, keyArn, keyTarget, Outcome, Request, secretArn, secretTarget, simulate } from './simulation';
+import {
+  ALL_RESOURCES,
+  columnPrincipals,
+  describeRequest,
+  explain,
+  keyArn,
+  keyTarget,
+  Outcome,
+  Request,
+  secretArn,
+  secretTarget,
+  simulate,
+  Target,
+} from './simulation';
 
 /**
  * "Endpoint policies narrow further" (DESIGN.md §5): requests the secret or key policy alone would
@@ -122,4 +136,136 @@ describe('endpoint policies narrow the secret and key policies', () => {
       else await expectEndpoint(request, 'Allowed', ['Allowed']);
     },
   );
+});
+
+/** An account that is not the environment's. */
+function otherAccount(env: EnvironmentPolicies): string {
+  return env.env.accountId === '999988887777' ? '999988887776' : '999988887777';
+}
+
+/**
+ * A secret or key of another account whose resource policy allows `principalArn` everything: the
+ * data perimeter of our endpoints has to stop the request on its own. A key keeps the alias of one
+ * the app endpoint lists, so the alias condition alone would admit it.
+ */
+function foreignTarget(env: EnvironmentPolicies, service: 'secretsmanager' | 'kms', principalArn: string): Target {
+  const account = otherAccount(env);
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'AllowTheCallerEverything', Effect: 'Allow', Principal: { AWS: principalArn }, Action: `${service}:*`, Resource: '*' }],
+  };
+  if (service === 'secretsmanager') {
+    return {
+      arn: secretArn(env, env.secrets[0].name).replace(`:${env.env.accountId}:`, `:${account}:`),
+      accountId: account,
+      policyName: `secret policy of account ${account}`,
+      policy,
+    };
+  }
+  return {
+    arn: keyArn(env, 'foreign').replace(`:${env.env.accountId}:`, `:${account}:`),
+    accountId: account,
+    policyName: `key policy of account ${account}`,
+    policy,
+    context: { 'kms:ResourceAliases': [env.keys[0].alias] },
+  };
+}
+
+const PERIMETER: readonly ['app' | 'admin', 'secretsmanager' | 'kms', readonly string[]][] = [
+  ['app', 'secretsmanager', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']],
+  ['app', 'kms', ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']],
+  [
+    'admin',
+    'secretsmanager',
+    ['secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:PutResourcePolicy', 'secretsmanager:DeleteSecret'],
+  ],
+  ['admin', 'kms', ['kms:Encrypt', 'kms:Decrypt', 'kms:PutKeyPolicy', 'kms:CreateGrant']],
+];
+
+describe('data perimeter: every endpoint admits only the account’s own resources', () => {
+  const cases = labelled.flatMap(([label, env]) => PERIMETER.map(([side, service, actions]) => [label, side, service, actions, env] as const));
+
+  it.each(cases)(
+    'GIVEN environment %s WHEN a listed %s principal calls %s actions %j on another account’s resource that allows it THEN the endpoint blocks it (and from the internet the same call is allowed)',
+    async (_label, side, service, actions, env) => {
+      const principalArn = columnPrincipals(env)[side === 'app' ? 'viaApp' : 'viaAdmin']![0];
+      const target = foreignTarget(env, service, principalArn);
+      for (const action of actions) {
+        await expectEndpoint({ env, principalArn, action, target, route: { kind: 'endpoint', endpoint: env[side][service] } }, 'ImplicitlyDenied', [
+          'ImplicitlyDenied',
+        ]);
+        // Control: the other account's policy does allow it, so only the endpoint's perimeter stops it.
+        const direct = await simulate({ env, principalArn, action, target, route: { kind: 'internet' } });
+        expect([action, direct.result]).toEqual([action, 'Allowed']);
+      }
+    },
+  );
+
+  it.each(labelled)(
+    'GIVEN environment %s WHEN a listed admin principal calls actions that name no resource, or creates a secret, through the admin endpoints THEN they are admitted',
+    async (_label, env) => {
+      const principalArn = columnPrincipals(env).viaAdmin![0];
+      const newSecret: Target = { arn: secretArn(env, 'new/secret-created-here') };
+      for (const [action, target, endpoint] of [
+        ['secretsmanager:ListSecrets', ALL_RESOURCES, env.admin.secretsmanager],
+        ['secretsmanager:GetRandomPassword', ALL_RESOURCES, env.admin.secretsmanager],
+        ['secretsmanager:CreateSecret', newSecret, env.admin.secretsmanager],
+        ['kms:CreateKey', ALL_RESOURCES, env.admin.kms],
+        ['kms:ListKeys', ALL_RESOURCES, env.admin.kms],
+        ['kms:ListAliases', ALL_RESOURCES, env.admin.kms],
+        ['kms:GenerateRandom', ALL_RESOURCES, env.admin.kms],
+      ] as const) {
+        const outcome = await simulate({ env, principalArn, action, target, route: { kind: 'endpoint', endpoint } });
+        expect([action, outcome.analysis?.endpointAnalysis?.result, outcome.result]).toEqual([action, 'Allowed', 'Allowed']);
+      }
+    },
+  );
+
+  it.each(labelled)(
+    'GIVEN environment %s WHEN a listed admin principal calls BatchGetSecretValue through the admin endpoint THEN it is not admitted (it reads values; GetSecretValue decides per secret)',
+    async (_label, env) => {
+      const principalArn = columnPrincipals(env).viaAdmin![0];
+      await expectEndpoint(
+        {
+          env,
+          principalArn,
+          action: 'secretsmanager:BatchGetSecretValue',
+          target: ALL_RESOURCES,
+          route: { kind: 'endpoint', endpoint: env.admin.secretsmanager },
+        },
+        'ImplicitlyDenied',
+        ['ImplicitlyDenied'],
+      );
+    },
+  );
+});
+
+describe('accountOnlyEndpointPolicy', () => {
+  const scope = { partition: 'aws-cn', region: 'cn-north-1', accountId: '111122223333', principalArns: ['arn:aws-cn:iam::111122223333:role/admin'] };
+
+  it('GIVEN the KMS prefix THEN every action is scoped to the account’s keys and aliases of the region, and only calls without a resource go to "*"', () => {
+    const [resources, withoutResource] = accountOnlyEndpointPolicy('kms', scope).toJSON().Statement as Record<string, any>[];
+    expect(resources).toEqual(
+      expect.objectContaining({
+        Sid: 'AllowAccountResources',
+        Action: 'kms:*',
+        Resource: ['arn:aws-cn:kms:cn-north-1:111122223333:alias/*', 'arn:aws-cn:kms:cn-north-1:111122223333:key/*'],
+        Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws-cn:iam::111122223333:role/admin' }, StringEquals: { 'aws:PrincipalAccount': '111122223333' } },
+      }),
+    );
+    expect(withoutResource.Sid).toBe('AllowCallsWithoutResource');
+    expect(withoutResource.Resource).toBe('*');
+    expect(withoutResource.Action).toEqual(expect.arrayContaining(['kms:CreateKey', 'kms:ListAliases', 'kms:ListKeys']));
+    expect(withoutResource.Action.filter((a: string) => /\*|Decrypt|Encrypt|PutKeyPolicy/.test(a))).toEqual([]);
+  });
+
+  it('GIVEN the Secrets Manager prefix THEN secrets of the account, and ListSecrets / GetRandomPassword on "*" (not BatchGetSecretValue)', () => {
+    const [resources, withoutResource] = accountOnlyEndpointPolicy('secretsmanager', scope).toJSON().Statement as Record<string, any>[];
+    expect(resources.Resource).toBe('arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:*');
+    expect(withoutResource.Action).toEqual(['secretsmanager:GetRandomPassword', 'secretsmanager:ListSecrets']);
+  });
+
+  it('GIVEN a service whose resources the perimeter does not know THEN it is refused, naming the prefix', () => {
+    expect(() => accountOnlyEndpointPolicy('s3', scope)).toThrow('[PLS_ENDPOINT_PERIMETER] iamPrefix: found "s3"; expected "secretsmanager" or "kms"');
+  });
 });

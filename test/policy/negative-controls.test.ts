@@ -1,7 +1,7 @@
 import { parseConfig } from '../../stacks/config';
 import { defaultConfig, exampleConfigJson } from '../helpers/configs';
 import { EnvironmentPolicies, IamPolicy, synthesizedPolicies } from '../helpers/policies';
-import { ACCESS_MATRIX, checkOutcome, failingCells, mapPolicies, matrixCases, runCases, secretTarget, simulate } from './simulation';
+import { ACCESS_MATRIX, checkOutcome, failingCells, mapPolicies, matrixCases, runCases, secretTarget, simulate, withoutConditionKey } from './simulation';
 
 /**
  * Negative controls: the simulation tests must be able to fail. Each control breaks one generated
@@ -18,20 +18,6 @@ function replaced(policy: IamPolicy, from: string, to: string): IamPolicy {
   const text = JSON.stringify(policy);
   if (!text.includes(from)) throw new Error(`${from} not in ${text}`);
   return JSON.parse(text.split(from).join(to)) as IamPolicy;
-}
-
-function withoutConditionKey(policy: IamPolicy, operator: string, key: string): IamPolicy {
-  let removed = 0;
-  const statements = policy.Statement.map((s) => {
-    if (!s.Condition?.[operator]?.[key]) return s;
-    removed++;
-    const condition = JSON.parse(JSON.stringify(s.Condition)) as Record<string, Record<string, unknown>>;
-    delete condition[operator][key];
-    if (Object.keys(condition[operator]).length === 0) delete condition[operator];
-    return { ...s, Condition: condition };
-  });
-  if (removed === 0) throw new Error(`no ${operator} ${key} condition in ${JSON.stringify(policy)}`);
-  return { ...policy, Statement: statements };
 }
 
 async function failingCellsOf(env: EnvironmentPolicies): Promise<string[]> {
@@ -64,14 +50,60 @@ describe('negative controls of the access-matrix simulation (default config)', (
     expect(await failingCellsOf(broken)).toEqual(cells(['secret-value'], ['viaApp']));
   });
 
-  it('GIVEN the key policy without the aws:ViaAWSService exemption THEN Secrets Manager can no longer use the key for any caller', async () => {
-    const broken = mapPolicies(env, (p, kind) => (kind === 'key' ? withoutConditionKey(p, 'Bool', 'aws:ViaAWSService') : p));
+  it('GIVEN the key policy without the Secrets Manager kms:ViaService exemption THEN Secrets Manager can no longer use the key for any caller', async () => {
+    const broken = mapPolicies(env, (p, kind) => (kind === 'key' ? withoutConditionKey(p, 'StringNotEquals', 'kms:ViaService') : p));
     expect(await failingCellsOf(broken)).toEqual(cells(['key-usage-via-secrets-manager'], ALL_COLUMNS));
   });
 
-  it('GIVEN the policies without the break-glass exemption THEN break-glass can no longer manage secrets and keys', async () => {
-    const broken = mapPolicies(env, (p, kind) => (kind === 'key' || kind === 'secret' ? withoutConditionKey(p, 'ArnNotLike', 'aws:PrincipalArn') : p));
-    expect(await failingCellsOf(broken)).toEqual(cells(['key-management', 'secret-management'], ['breakGlass']));
+  it('GIVEN the key usage Deny with the broad exemption it had before (Bool aws:ViaAWSService false) THEN S3 and EBS use the key for any caller from anywhere', async () => {
+    const broken = mapPolicies(env, (p, kind) =>
+      kind === 'key'
+        ? {
+            ...withoutConditionKey(p, 'StringNotEquals', 'kms:ViaService'),
+            Statement: withoutConditionKey(p, 'StringNotEquals', 'kms:ViaService').Statement.map((s) =>
+              s.Sid === 'DenyKeyUsageOutsideAppEndpoint' ? { ...s, Condition: { ...s.Condition, Bool: { 'aws:ViaAWSService': 'false' } } } : s,
+            ),
+          }
+        : p,
+    );
+    expect(await failingCellsOf(broken)).toEqual(cells(['key-usage-via-ebs', 'key-usage-via-s3'], ALL_COLUMNS));
+  });
+
+  it('GIVEN the key administration Deny exempting AWS services (Bool aws:ViaAWSService false, as before) THEN CloudFormation manages the key for any caller from anywhere', async () => {
+    const broken = mapPolicies(env, (p, kind) =>
+      kind === 'key'
+        ? {
+            ...p,
+            Statement: p.Statement.map((s) =>
+              s.Sid === 'DenyKeyAdministrationOutsideAdminVpc' ? { ...s, Condition: { ...s.Condition, Bool: { 'aws:ViaAWSService': 'false' } } } : s,
+            ),
+          }
+        : p,
+    );
+    expect(await failingCellsOf(broken)).toEqual(cells(['key-management-via-cloudformation'], ['internet', 'viaAdmin', 'viaApp']));
+  });
+
+  it('GIVEN the secret management Deny exempting calls made through CloudFormation (aws:CalledVia) THEN CloudFormation manages the secret for any caller from anywhere', async () => {
+    const broken = mapPolicies(env, (p, kind) =>
+      kind === 'secret'
+        ? {
+            ...p,
+            Statement: p.Statement.map((s) =>
+              s.Sid === 'DenyManagementOutsideAdminVpc'
+                ? { ...s, Condition: { ...s.Condition, 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } } }
+                : s,
+            ),
+          }
+        : p,
+    );
+    expect(await failingCellsOf(broken)).toEqual(cells(['secret-management-via-cloudformation'], ['internet', 'viaAdmin', 'viaApp']));
+  });
+
+  it('GIVEN the policies without the break-glass exemption THEN break-glass can no longer manage secrets and keys, directly or through CloudFormation', async () => {
+    const broken = mapPolicies(env, (p, kind) => (kind === 'key' || kind === 'secret' ? withoutConditionKey(p, 'ArnNotEquals', 'aws:PrincipalArn') : p));
+    expect(await failingCellsOf(broken)).toEqual(
+      cells(['key-management', 'key-management-via-cloudformation', 'secret-management', 'secret-management-via-cloudformation'], ['breakGlass']),
+    );
   });
 
   it('GIVEN the policies naming the app VPC where the admin VPC belongs THEN the admin VPC loses management and the app VPC is refused it only by its endpoint', async () => {
@@ -107,7 +139,9 @@ describe('negative controls of the access-matrix simulation (default config)', (
     );
     const cases = matrixCases(broken);
     const outcomes = await runCases(cases);
-    expect(failingCells(cases, outcomes)).toEqual(cells(['secret-management', 'secret-metadata', 'secret-value'], ALL_COLUMNS));
+    expect(failingCells(cases, outcomes)).toEqual(
+      cells(['secret-management', 'secret-management-via-cloudformation', 'secret-metadata', 'secret-value'], ALL_COLUMNS),
+    );
     expect([...new Set(outcomes.flatMap((o) => o.missingContextKeys))]).toEqual(['aws:SourceIp']);
   });
 
@@ -137,6 +171,8 @@ describe('negative controls of the deploy-role exemption (multi-env config, prod
     const broken = mapPolicies(prod, (p, kind) =>
       kind === 'key' || kind === 'secret' ? replaced(p, `"${deployRole}"`, `"${prod.env.breakGlassPrincipalArns[0]}"`) : p,
     );
-    expect(await failingCellsOf(broken)).toEqual(cells(['key-management', 'secret-management'], ['deployRole']));
+    expect(await failingCellsOf(broken)).toEqual(
+      cells(['key-management', 'key-management-via-cloudformation', 'secret-management', 'secret-management-via-cloudformation'], ['deployRole']),
+    );
   });
 });

@@ -21,6 +21,7 @@ import {
   secretTarget,
   simulate,
   Target,
+  withoutConditionKey,
 } from './simulation';
 
 /**
@@ -268,7 +269,7 @@ describe('negative controls of the rotation matrix (multi-env config)', () => {
 
   it('GIVEN DenySecretValueOutsideAppEndpoint without the rotation-role exemption THEN the rotation Lambda can no longer read the value from the admin VPC', async () => {
     for (const env of rotating) {
-      const broken = mapPolicies(env, (p, kind) => (kind === 'secret' ? withoutOperator(p, 'DenySecretValueOutsideAppEndpoint', 'ArnNotLike') : p));
+      const broken = mapPolicies(env, (p, kind) => (kind === 'secret' ? withoutOperator(p, 'DenySecretValueOutsideAppEndpoint', 'ArnNotEquals') : p));
       expect(await failingRotationCells(broken)).toEqual(cells(['rotation-secret-value'], ['rotationViaAdmin']));
     }
   });
@@ -284,8 +285,8 @@ describe('negative controls of the rotation matrix (multi-env config)', () => {
     );
   });
 
-  it('GIVEN the key policy without the aws:ViaAWSService exemption THEN Secrets Manager can no longer do the crypto for the rotation Lambda', async () => {
-    const broken = mapPolicies(prod, (p, kind) => (kind === 'key' ? withoutOperator(p, 'DenyKeyUsageOutsideAppEndpoint', 'Bool') : p));
+  it('GIVEN the key policy without the Secrets Manager kms:ViaService exemption THEN Secrets Manager can no longer do the crypto for the rotation Lambda', async () => {
+    const broken = mapPolicies(prod, (p, kind) => (kind === 'key' ? withoutConditionKey(p, 'StringNotEquals', 'kms:ViaService') : p));
     expect(await failingRotationCells(broken)).toEqual(cells(['rotation-key-via-secrets-manager'], ['rotationInternet', 'rotationViaAdmin', 'rotationViaApp']));
   });
 });

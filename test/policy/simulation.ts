@@ -1,7 +1,7 @@
 // @cloud-copilot/iam-simulate is AGPL: it is imported from test/ only, never from modules/ or stacks/.
 import { createHash } from 'crypto';
 import { RequestAnalysis, runSimulation, Simulation } from '@cloud-copilot/iam-simulate';
-import { partitionOf } from '../../modules/aws-identifiers';
+import { ViaService, viaServiceContext } from '../../modules/access-report';
 import { EndpointPolicy, EnvironmentPolicies, IamPolicy, KeyPolicyOf, SecretPolicyOf } from '../helpers/policies';
 
 /**
@@ -38,13 +38,20 @@ export interface MatrixRow {
   readonly label: string;
   readonly target: RowTarget;
   readonly actions: readonly string[];
-  /** Called by Secrets Manager on the caller's behalf: `aws:ViaAWSService` true, `kms:ViaService`, no VPC keys, no endpoint policy. */
-  readonly viaSecretsManager?: boolean;
+  /**
+   * Called by this service on the caller's behalf, from AWS's network: `aws:ViaAWSService` true, no
+   * VPC keys, no endpoint policy; `kms:ViaService` (Secrets Manager, S3, EBS calling KMS) or
+   * `aws:CalledVia` (CloudFormation's forward access session). @default - the caller calls itself
+   */
+  readonly via?: ViaService;
   /** The four columns of DESIGN.md §5; the deploy role expects what break-glass expects. */
   readonly expected: Readonly<Record<Exclude<Column, 'deployRole'>, Expected>>;
 }
 
 const allow4 = { viaApp: 'Allow', viaAdmin: 'Allow', internet: 'Allow', breakGlass: 'Allow' } as const;
+const deny4 = { viaApp: 'Deny', viaAdmin: 'Deny', internet: 'Deny', breakGlass: 'Deny' } as const;
+/** Management made for the caller by another service: from AWS's network, so only the exempt principals pass. */
+const exemptOnly = { viaApp: 'Deny', viaAdmin: 'Deny', internet: 'Deny', breakGlass: 'Allow' } as const;
 
 /** DESIGN.md §5, one row per line of the table (the metadata line split by target), one action per family. */
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
@@ -111,8 +118,24 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     label: "kms:Decrypt / Encrypt / GenerateDataKey called by Secrets Manager on the caller's behalf",
     target: 'key',
     actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-    viaSecretsManager: true,
+    via: 'secretsmanager',
     expected: allow4,
+  },
+  {
+    id: 'key-usage-via-s3',
+    label: "kms:Decrypt / Encrypt / GenerateDataKey called by S3 on the caller's behalf (kms:ViaService s3.<region>.<DNS suffix>)",
+    target: 'key',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    via: 's3',
+    expected: deny4,
+  },
+  {
+    id: 'key-usage-via-ebs',
+    label: "kms:Decrypt / GenerateDataKeyWithoutPlaintext / ReEncrypt called by EBS on the caller's behalf (kms:ViaService ec2.<region>.<DNS suffix>)",
+    target: 'key',
+    actions: ['kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+    via: 'ec2',
+    expected: deny4,
   },
   {
     id: 'key-management',
@@ -140,6 +163,28 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
     ],
     expected: { viaApp: 'Deny', viaAdmin: 'Allow', internet: 'Deny', breakGlass: 'Allow' },
   },
+  {
+    id: 'key-management-via-cloudformation',
+    label: "kms key management called by CloudFormation on the caller's behalf (forward access session, aws:CalledVia)",
+    target: 'key',
+    actions: ['kms:PutKeyPolicy', 'kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CreateGrant', 'kms:TagResource'],
+    via: 'cloudformation',
+    expected: exemptOnly,
+  },
+  {
+    id: 'secret-management-via-cloudformation',
+    label: "secret management called by CloudFormation on the caller's behalf (forward access session, aws:CalledVia)",
+    target: 'secret',
+    actions: [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecret',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:TagResource',
+    ],
+    via: 'cloudformation',
+    expected: exemptOnly,
+  },
 ];
 
 /** The expectation of a cell. */
@@ -166,8 +211,8 @@ export interface RotationRow {
   readonly label: string;
   readonly target: 'rotated-secret' | 'all-secrets' | 'rotated-key';
   readonly actions: readonly string[];
-  /** Called by Secrets Manager for the Lambda (as in {@link MatrixRow.viaSecretsManager}): every column takes that route. */
-  readonly viaSecretsManager?: boolean;
+  /** Called by this service for the Lambda (as in {@link MatrixRow.via}): every column takes that route. */
+  readonly via?: ViaService;
   /** The cells of the row; a column left out is not simulated. */
   readonly expected: Readonly<Partial<Record<RotationColumn, Expected>>>;
 }
@@ -212,7 +257,7 @@ export const ROTATION_MATRIX: readonly RotationRow[] = [
     label: 'kms:Decrypt / GenerateDataKey called by Secrets Manager for the rotation Lambda',
     target: 'rotated-key',
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    viaSecretsManager: true,
+    via: 'secretsmanager',
     expected: { rotationViaApp: 'Allow', rotationViaAdmin: 'Allow', rotationInternet: 'Allow' },
   },
   {
@@ -227,6 +272,8 @@ export const ROTATION_MATRIX: readonly RotationRow[] = [
 /** What a request acts on: an ARN, the resource policy that guards it (if any) and the context keys the resource brings. */
 export interface Target {
   readonly arn: string;
+  /** Account that owns the resource. @default - the environment's account */
+  readonly accountId?: string;
   /** Where the resource policy comes from, for messages. */
   readonly policyName?: string;
   readonly policy?: IamPolicy;
@@ -272,8 +319,8 @@ export const ALL_RESOURCES: Target = { arn: '*' };
 export type Route =
   | { readonly kind: 'endpoint'; readonly endpoint: EndpointPolicy }
   | { readonly kind: 'internet' }
-  /** A forward-access request Secrets Manager makes to KMS for the caller: it does not go through the caller's endpoint. */
-  | { readonly kind: 'viaSecretsManager' };
+  /** A request a service (Secrets Manager, S3, EBS, CloudFormation) makes for the caller: it does not go through the caller's endpoint. */
+  | { readonly kind: 'viaService'; readonly service: ViaService };
 
 /** One request to simulate. */
 export interface Request {
@@ -292,6 +339,8 @@ export const CALLER_IDENTITY_POLICY: IamPolicy = {
 };
 
 const VPC_KEYS = ['aws:SourceVpc', 'aws:SourceVpce'];
+/** Keys only a request made by a service for the caller carries. */
+const SERVICE_KEYS = ['kms:ViaService', 'aws:CalledVia'];
 
 /** The principal that signs the request: a role acts through an assumed-role session; users and root sign as themselves. */
 export function signingPrincipal(principalArn: string): string {
@@ -321,20 +370,21 @@ export function simulationOf(request: Request): { simulation: Simulation; absent
     context['aws:SourceVpc'] = route.endpoint.vpcId;
     context['aws:ViaAWSService'] = 'false';
     vpcEndpointPolicies = [{ name: `${route.endpoint.stack} ${route.endpoint.address}`, policy: route.endpoint.policy }];
+    absentByDesign = SERVICE_KEYS;
   } else if (route.kind === 'internet') {
     context['aws:ViaAWSService'] = 'false';
-    absentByDesign = VPC_KEYS;
+    absentByDesign = [...VPC_KEYS, ...SERVICE_KEYS];
   } else {
-    context['aws:ViaAWSService'] = 'true';
-    context['kms:ViaService'] = `secretsmanager.${request.env.env.region}.${partitionOf(request.env.env.region).dnsSuffix}`;
-    absentByDesign = VPC_KEYS;
+    const target = request.action.toLowerCase().startsWith('kms:') ? 'kms' : 'secretsmanager';
+    Object.assign(context, viaServiceContext(route.service, target, request.env.env.region));
+    absentByDesign = [...VPC_KEYS, ...SERVICE_KEYS.filter((k) => !(k in context))];
   }
   return {
     simulation: {
       request: {
         principal: signingPrincipal(request.principalArn),
         action: request.action,
-        resource: { resource: request.target.arn, accountId: request.env.env.accountId },
+        resource: { resource: request.target.arn, accountId: request.target.accountId ?? request.env.env.accountId },
         contextVariables: context,
       },
       identityPolicies: [{ name: 'caller-identity-policy', policy: CALLER_IDENTITY_POLICY }],
@@ -434,7 +484,7 @@ export function explain(outcome: Outcome): string {
 function describeRoute(route: Route): string {
   if (route.kind === 'endpoint') return `through ${route.endpoint.id} (${route.endpoint.stack} ${route.endpoint.address}) in ${route.endpoint.vpcId}`;
   if (route.kind === 'internet') return 'over the public endpoint (no VPC keys, no endpoint policy)';
-  return 'by Secrets Manager on the caller’s behalf (no VPC keys, no endpoint policy)';
+  return `by ${route.service} on the caller’s behalf (no VPC keys, no endpoint policy)`;
 }
 
 /** The request in words, with its context. */
@@ -494,8 +544,8 @@ export function matrixCases(env: EnvironmentPolicies, rows: readonly MatrixRow[]
       row.target === 'secret' ? env.secrets.map((s) => secretTarget(env, s)) : row.target === 'key' ? env.keys.map((k) => keyTarget(env, k)) : [ALL_RESOURCES];
     const service = row.target === 'key' ? 'kms' : 'secretsmanager';
     for (const [column, arns] of Object.entries(principals) as [Column, string[]][]) {
-      const route: Route = row.viaSecretsManager
-        ? { kind: 'viaSecretsManager' }
+      const route: Route = row.via
+        ? { kind: 'viaService', service: row.via }
         : column === 'viaApp'
           ? { kind: 'endpoint', endpoint: env.app[service] }
           : column === 'viaAdmin'
@@ -566,8 +616,8 @@ export function rotationCases(env: EnvironmentPolicies, rows: readonly RotationR
       const target = row.target === 'rotated-secret' ? secretTarget(env, secret) : row.target === 'rotated-key' ? keyTarget(env, key) : ALL_RESOURCES;
       const service = row.target === 'rotated-key' ? 'kms' : 'secretsmanager';
       for (const [column, expected] of Object.entries(row.expected) as [RotationColumn, Expected][]) {
-        const route: Route = row.viaSecretsManager
-          ? { kind: 'viaSecretsManager' }
+        const route: Route = row.via
+          ? { kind: 'viaService', service: row.via }
           : column === 'rotationViaApp'
             ? { kind: 'endpoint', endpoint: env.app[service] }
             : column === 'rotationViaAdmin'
@@ -600,4 +650,19 @@ export function mapPolicies(
     keys: env.keys.map((k) => ({ ...k, policy: change(copy(k.policy), 'key') })),
     secrets: env.secrets.map((s) => ({ ...s, policy: change(copy(s.policy), 'secret') })),
   };
+}
+
+/** The policy with one condition key removed from every statement that has it under `operator` (throws when none has it). */
+export function withoutConditionKey(policy: IamPolicy, operator: string, key: string): IamPolicy {
+  let removed = 0;
+  const statements = policy.Statement.map((s) => {
+    if (!s.Condition?.[operator]?.[key]) return s;
+    removed++;
+    const condition = JSON.parse(JSON.stringify(s.Condition)) as Record<string, Record<string, unknown>>;
+    delete condition[operator][key];
+    if (Object.keys(condition[operator]).length === 0) delete condition[operator];
+    return { ...s, Condition: condition };
+  });
+  if (removed === 0) throw new Error(`no ${operator} ${key} condition in ${JSON.stringify(policy)}`);
+  return { ...policy, Statement: statements };
 }

@@ -1,4 +1,6 @@
 import {
+  actionAccessLevels,
+  actionsWithoutResource,
   conditionKeyNames,
   expandActionPattern,
   isKnownConditionKey,
@@ -81,5 +83,29 @@ describe('IAM catalogue', () => {
   it('GIVEN a prefix THEN conditionKeyNames lists its keys in the catalogue spelling', () => {
     expect(conditionKeyNames('kms')).toEqual(expect.arrayContaining(['kms:ViaService', 'kms:CallerAccount']));
     expect(conditionKeyNames('aws')).toEqual(expect.arrayContaining(['aws:SourceVpce', 'aws:PrincipalArn']));
+  });
+
+  it('GIVEN Secrets Manager and KMS THEN the actions that name no resource are those the catalogue lists without a resource type', () => {
+    expect(actionsWithoutResource('SecretsManager')).toEqual([
+      'secretsmanager:BatchGetSecretValue',
+      'secretsmanager:GetRandomPassword',
+      'secretsmanager:ListSecrets',
+    ]);
+    const kms = actionsWithoutResource('kms');
+    expect(kms).toEqual(expect.arrayContaining(['kms:CreateKey', 'kms:GenerateRandom', 'kms:ListAliases', 'kms:ListKeys', 'kms:ListRetirableGrants']));
+    expect(kms).not.toContain('kms:Decrypt');
+    expect(kms).not.toContain('kms:CreateAlias');
+    expect(actionsWithoutResource('nosuchservice')).toEqual([]);
+  });
+
+  it.each([
+    ['kms:PutKeyPolicy', ['Permissions management', 'Write']],
+    ['KMS:decrypt', ['Write']],
+    ['secretsmanager:TagResource', ['Tagging', 'Write']],
+    ['secretsmanager:GetSecretValue', ['Read']],
+    ['secretsmanager:NoSuchAction', []],
+    ['kms:*', []],
+  ])('GIVEN %s THEN its access levels are %j', (action, levels) => {
+    expect(actionAccessLevels(action)).toEqual(levels);
   });
 });

@@ -1,5 +1,6 @@
 import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../../modules/access-policies';
-import { validatePolicyDocument } from '../../modules/policy-validation';
+import { validatePolicyDocument, validatePolicyJson } from '../../modules/policy-validation';
+import { PolicyKind } from '../../modules/policy-document';
 import { POLICY_RULES } from '../../modules/rules';
 import { ACCOUNT_READ, codes, policyFindings, Statement } from './guardrail-helpers';
 
@@ -328,21 +329,38 @@ describe('PLS_POLICY_SOURCE_IP_WITH_ENDPOINT', () => {
 
 describe('PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION', () => {
   const keyAdmin: Statement = { Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: ROOT, Action: 'kms:*', Resource: '*' };
-  const keyDeny = (condition: Record<string, unknown>): Statement => ({
+  const SM = 'secretsmanager.us-west-2.amazonaws.com';
+  const keyDeny = (condition: Record<string, unknown>, action: unknown = ['kms:Decrypt', 'kms:GenerateDataKey*']): Statement => ({
     Sid: 'DenyOutsideEndpoint',
     Effect: 'Deny',
     Principal: '*',
-    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    Action: action,
     Resource: '*',
     Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE }, ...condition },
   });
+  const keyFindings = (deny: Statement, kind: 'key' | 'resource' = 'key', region?: string) =>
+    validatePolicyJson(JSON.stringify({ Version: '2012-10-17', Statement: [keyAdmin, deny] }), kind, 'test.policy', region);
 
   it.each([
-    ['Bool aws:ViaAWSService false', { Bool: { 'aws:ViaAWSService': 'false' } }],
-    ['StringNotEquals kms:ViaService', { StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } }],
-    ['Bool aws:PrincipalIsAWSService false', { Bool: { 'aws:PrincipalIsAWSService': false } }],
-  ])('GIVEN a key policy Deny exempting AWS services with %s THEN it passes', (_name, condition) => {
-    expect(policyFindings([keyAdmin, keyDeny(condition)], 'key')).toEqual([]);
+    ['StringNotEquals kms:ViaService Secrets Manager of the region', { StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': SM } }, 'us-west-2'],
+    ['the same with IfExists', { StringNotEqualsIfExists: { 'kms:ViaService': SM } }, 'us-west-2'],
+    [
+      'the China partition suffix',
+      { StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': 'secretsmanager.cn-north-1.amazonaws.com.cn' } },
+      'cn-north-1',
+    ],
+    ['the exemption, region unknown', { StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': SM } }, undefined],
+    [
+      'a region from a Terraform reference',
+      { StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': 'secretsmanager.${var.region}.amazonaws.com' } },
+      undefined,
+    ],
+  ])('GIVEN a key policy usage Deny exempting exactly %s THEN it passes', (_name, condition, region) => {
+    expect(keyFindings(keyDeny(condition), 'key', region)).toEqual([]);
+  });
+
+  it('GIVEN a key policy Deny of key reads only (no usage) without exemption THEN this rule does not apply', () => {
+    expect(keyFindings(keyDeny({}, ['kms:DescribeKey', 'kms:GetKeyPolicy']))).toEqual([]);
   });
 
   it('GIVEN a secret policy Deny of Secrets Manager actions THEN this rule does not apply', () => {
@@ -351,21 +369,240 @@ describe('PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION', () => {
 
   it.each([
     [
-      'a key policy Deny without exemption',
-      'key',
+      'no exemption',
       keyDeny({}),
-      /Statement\[1\] \(Sid "DenyOutsideEndpoint"\) denies KMS actions without exempting AWS services acting for the caller; .*"aws:ViaAWSService": "false"/,
+      /Statement\[1\] \(Sid "DenyOutsideEndpoint"\) denies key usage \(kms:decrypt, .*\) without exempting Secrets Manager acting for the caller; .*add "StringNotEquals": \{"kms:ViaService": "secretsmanager\.us-west-2\.amazonaws\.com"\}/,
     ],
     [
-      'an exemption with the wrong polarity',
-      'key',
-      keyDeny({ Bool: { 'aws:ViaAWSService': 'true' } }),
-      /\(found Bool aws:ViaAWSService = \["true"\], which does not exempt them\)/,
+      'Bool aws:ViaAWSService false (every service)',
+      keyDeny({ Bool: { 'aws:ViaAWSService': 'false' } }),
+      /found Bool aws:ViaAWSService = \["false"\]: it is not StringNotEquals on kms:ViaService\); this lets other services \(S3, EBS, …\) use the key/,
     ],
-    ['an all-kms Deny in a resource policy', 'resource', keyDeny({}), /denies KMS actions without exempting AWS services/],
-  ])('GIVEN %s THEN it is rejected', (_name, kind, deny, message) => {
-    const findings = policyFindings([keyAdmin, deny], kind as 'key');
-    expect(codes(findings)).toEqual(['PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION']);
+    ['Bool aws:PrincipalIsAWSService false', keyDeny({ Bool: { 'aws:PrincipalIsAWSService': false } }), /found Bool aws:PrincipalIsAWSService = \["false"\]/],
+    [
+      'Null kms:ViaService true (any service)',
+      keyDeny({ Null: { 'kms:ViaService': 'true' } }),
+      /found Null kms:ViaService = \["true"\]: it is not StringNotEquals on kms:ViaService/,
+    ],
+    [
+      'a kms:ViaService wildcard',
+      keyDeny({ StringNotLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } }),
+      /found StringNotLike kms:ViaService = .*: it is not StringNotEquals on kms:ViaService/,
+    ],
+    [
+      'another service next to Secrets Manager',
+      keyDeny({ StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': [SM, 's3.us-west-2.amazonaws.com'] } }),
+      /it names 2 services; expected Secrets Manager alone/,
+    ],
+    [
+      'S3 instead of Secrets Manager',
+      keyDeny({ StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': 's3.us-west-2.amazonaws.com' } }),
+      /not secretsmanager\.<region>\.<DNS suffix>/,
+    ],
+    [
+      'Secrets Manager of another region',
+      keyDeny({ StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } }),
+      /the policy is for region us-west-2/,
+    ],
+    [
+      'the wrong partition suffix',
+      keyDeny({ StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': 'secretsmanager.cn-north-1.amazonaws.com' } }),
+      /the DNS suffix of cn-north-1 is amazonaws\.com\.cn/,
+    ],
+    [
+      'the exact exemption plus aws:CalledVia',
+      keyDeny({
+        StringNotEquals: { 'aws:SourceVpce': VPCE, 'kms:ViaService': SM },
+        'ForAnyValue:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
+      }),
+      /ForAnyValue:StringNotEquals aws:CalledVia/,
+    ],
+    ['kms:* with no exemption', keyDeny({}, 'kms:*'), /denies key usage/],
+    ['NotAction leaving usage denied', keyDeny({}, undefined), /denies key usage/],
+  ])('GIVEN a key policy usage Deny with %s THEN it is rejected', (_name, deny, message) => {
+    const statement = deny.Action === undefined ? { ...deny, NotAction: 'kms:DescribeKey' } : deny;
+    const findings = keyFindings(statement, 'key', 'us-west-2');
+    expect(codes(findings)).toContain('PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION');
+    expect(findings.find((f) => f.includes('PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION'))).toMatch(message);
+  });
+
+  it('GIVEN an all-kms usage Deny in a resource policy without exemption THEN it is rejected too', () => {
+    expect(codes(keyFindings(keyDeny({}), 'resource'))).toEqual(['PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION']);
+  });
+
+  it('GIVEN the keyPolicy preset of a China region THEN its exemption names the China DNS suffix and passes with the region known', () => {
+    const doc = keyPolicy({
+      partition: 'aws-cn',
+      region: 'cn-north-1',
+      accountId: '111122223333',
+      adminVpcId: VPC,
+      appSecretsManagerEndpointIds: [VPCE],
+      appKmsEndpointIds: [VPCE],
+      managementExemptPrincipalArns: ['arn:aws-cn:iam::111122223333:role/break-glass'],
+    });
+    expect(doc.render()).toContain('"kms:ViaService":"secretsmanager.cn-north-1.amazonaws.com.cn"');
+    expect(validatePolicyDocument(doc, 'preset')).toEqual([]);
+  });
+});
+
+describe('PLS_POLICY_MANAGEMENT_DENY_SERVICE_EXEMPTION', () => {
+  const managementDeny = (action: unknown, condition: Record<string, unknown>): Statement => ({
+    Sid: 'DenyManagementOutsideAdminVpc',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: action,
+    Resource: '*',
+    Condition: { StringNotEquals: { 'aws:SourceVpc': VPC }, ...condition },
+  });
+
+  it.each([
+    [
+      'a key management Deny with only the principal exemption',
+      'key',
+      ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'],
+      { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/break-glass' } },
+    ],
+    ['a secret management Deny without exemption', 'resource', ['secretsmanager:Put*', 'secretsmanager:Update*'], {}],
+    ['a Deny of reads with a service exemption (not management)', 'resource', ['secretsmanager:DescribeSecret'], { Bool: { 'aws:ViaAWSService': 'false' } }],
+  ])('GIVEN %s THEN it passes', (_name, kind, action, condition) => {
+    const statements = kind === 'key' ? [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: ROOT, Action: 'kms:*', Resource: '*' }] : [ACCOUNT_READ];
+    expect(policyFindings([...statements, managementDeny(action, condition)], kind as 'key')).toEqual([]);
+  });
+
+  it.each([
+    [
+      'Bool aws:ViaAWSService false on key management',
+      ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'],
+      { Bool: { 'aws:ViaAWSService': 'false' } },
+      /found Bool aws:ViaAWSService = \["false"\]/,
+    ],
+    [
+      'the Secrets Manager kms:ViaService exemption on key management',
+      ['kms:Disable*'],
+      { StringNotEquals: { 'aws:SourceVpc': VPC, 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+      /kms:disablekey.*found StringNotEquals kms:ViaService/,
+    ],
+    [
+      'aws:CalledVia on secret management',
+      ['secretsmanager:PutSecretValue'],
+      { 'ForAnyValue:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
+      /secretsmanager:putsecretvalue.*found ForAnyValue:StringNotEquals aws:CalledVia/,
+    ],
+    [
+      'Null aws:CalledVia true on secret management',
+      ['secretsmanager:DeleteSecret'],
+      { Null: { 'aws:CalledVia': 'true' } },
+      /found Null aws:CalledVia = \["true"\]/,
+    ],
+    [
+      'aws:PrincipalIsAWSService on a tagging Deny',
+      ['secretsmanager:TagResource'],
+      { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+      /Bool aws:PrincipalIsAWSService/,
+    ],
+  ])('GIVEN %s THEN it is rejected', (_name, action, condition, message) => {
+    const findings = policyFindings([ACCOUNT_READ, managementDeny(action, condition)], 'resource');
+    expect(codes(findings)).toEqual(['PLS_POLICY_MANAGEMENT_DENY_SERVICE_EXEMPTION']);
+    expect(findings[0]).toMatch(/Statement\[1\] \(Sid "DenyManagementOutsideAdminVpc"\) denies key or secret management \(/);
     expect(findings[0]).toMatch(message);
+    expect(findings[0]).toMatch(/remove the exemption/);
+  });
+
+  it('GIVEN one key policy Deny of both usage and administration with the Secrets Manager exemption THEN administration is refused the exemption: split it', () => {
+    const deny = managementDeny(['kms:Decrypt', 'kms:PutKeyPolicy'], {
+      StringNotEquals: { 'aws:SourceVpc': VPC, 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' },
+    });
+    const findings = policyFindings([{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: ROOT, Action: 'kms:*', Resource: '*' }, deny], 'key');
+    expect(codes(findings)).toEqual(['PLS_POLICY_MANAGEMENT_DENY_SERVICE_EXEMPTION']);
+    expect(findings[0]).toMatch(/put key usage, which needs the Secrets Manager exemption, in a statement of its own/);
+  });
+});
+
+describe('PLS_POLICY_TRUST_RESOURCE', () => {
+  const assume: Statement = { Sid: 'CloudTrailAssumes', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' };
+
+  it('GIVEN a trust policy without Resource THEN it passes', () => {
+    expect(policyFindings([assume], 'trust')).toEqual([]);
+  });
+
+  it('GIVEN a Resource in a resource policy THEN this rule does not apply', () => {
+    expect(policyFindings([{ ...assume, Action: 'secretsmanager:DescribeSecret', Resource: '*' }], 'resource')).toEqual([]);
+  });
+
+  it.each([
+    [
+      'Resource',
+      { Resource: '*' },
+      /Statement\[0\] \(Sid "CloudTrailAssumes"\) has Resource \(found "\*"\); a trust policy names no Resource, IAM refuses it with MalformedPolicyDocument: remove it/,
+    ],
+    ['NotResource', { NotResource: 'arn:aws:iam::111122223333:role/x' }, /has NotResource \(found "arn:aws:iam::111122223333:role\/x"\)/],
+  ])('GIVEN a trust policy with %s THEN it is rejected', (_name, extra, message) => {
+    const findings = policyFindings([{ ...assume, ...extra }], 'trust');
+    expect(codes(findings)).toEqual(['PLS_POLICY_TRUST_RESOURCE']);
+    expect(findings[0]).toMatch(message);
+  });
+});
+
+describe('PLS_POLICY_GRAMMAR', () => {
+  const assume: Statement = { Sid: 'Assume', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' };
+  const identity: Statement = { Sid: 'Deliver', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-west-2:111122223333:log-group:x:*' };
+
+  it.each([
+    ['an identity policy with Resource and no Principal', 'identity', [identity]],
+    [
+      'a trust policy assuming with tags, source identity and web identity',
+      'trust',
+      [{ ...assume, Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity', 'sts:AssumeRoleWithWebIdentity'] }],
+    ],
+    ['a key policy statement with Principal and Resource', 'key', [{ ...assume, Action: 'kms:DescribeKey', Resource: '*' }]],
+    [
+      'an endpoint policy with NotResource',
+      'endpoint',
+      [{ ...ACCOUNT_READ, Resource: undefined, NotResource: 'arn:aws:secretsmanager:*:999988887777:secret:*' }],
+    ],
+  ])('GIVEN %s THEN it passes', (_name, kind, statements) => {
+    expect(policyFindings(statements as Statement[], kind as PolicyKind)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an identity policy naming a Principal',
+      'identity',
+      { ...identity, Principal: '*' },
+      /Statement\[0\] \(Sid "Deliver"\) names a Principal; an identity policy .* names none: remove it/,
+    ],
+    [
+      'an identity policy without Resource',
+      'identity',
+      { ...identity, Resource: undefined },
+      /Statement\[0\] \(Sid "Deliver"\) has no Resource; an identity policy statement needs one/,
+    ],
+    [
+      'a resource policy without Resource',
+      'resource',
+      { ...ACCOUNT_READ, Resource: undefined },
+      /has no Resource; a resource policy statement needs one \(e\.g\. "Resource": "\*"\)/,
+    ],
+    ['an endpoint policy without Resource', 'endpoint', { ...ACCOUNT_READ, Resource: undefined }, /has no Resource; an endpoint policy statement needs one/],
+    ['a key policy without Resource', 'key', { ...assume, Action: 'kms:DescribeKey' }, /has no Resource; a key policy statement needs one/],
+    [
+      'a trust policy granting another action',
+      'trust',
+      { ...assume, Action: ['sts:AssumeRole', 'sts:GetSessionToken'] },
+      /has Action \["sts:GetSessionToken"\]; a trust policy grants only sts:AssumeRole/,
+    ],
+    ['a trust policy with NotAction', 'trust', { ...assume, Action: undefined, NotAction: 'iam:*' }, /has NotAction; a trust policy grants only/],
+    ['both Action and NotAction', 'resource', { ...ACCOUNT_READ, NotAction: 'kms:*' }, /has both Action and NotAction; expected one of them/],
+    ['neither Action nor NotAction', 'resource', { ...ACCOUNT_READ, Action: undefined }, /has neither Action nor NotAction/],
+    ['an Effect other than Allow or Deny', 'resource', { ...ACCOUNT_READ, Effect: 'allow' }, /has Effect "allow"; expected "Allow" or "Deny"/],
+  ])('GIVEN %s THEN it is rejected', (_name, kind, statement, message) => {
+    const findings = policyFindings([statement as Statement], kind as PolicyKind);
+    expect(codes(findings)).toContain('PLS_POLICY_GRAMMAR');
+    expect(findings.find((f) => f.startsWith('[PLS_POLICY_GRAMMAR]'))).toMatch(message);
+  });
+
+  it('GIVEN Version 2008-10-17 THEN it is rejected (no policy variables)', () => {
+    const findings = validatePolicyJson(JSON.stringify({ Version: '2008-10-17', Statement: [ACCOUNT_READ] }), 'resource', 'test.policy');
+    expect(findings).toEqual(['[PLS_POLICY_GRAMMAR] test.policy: has Version "2008-10-17"; expected "2012-10-17" (the only version with policy variables)']);
   });
 });

@@ -1,12 +1,13 @@
 import {
   allOf,
-  exceptAwsServices,
   exceptPrincipals,
+  exceptSecretsManagerFor,
   fromEndpoints,
   fromVpcs,
   outsideEndpoints,
   outsideVpcs,
   principalsIn,
+  secretsManagerViaService,
 } from '../../modules/policy-conditions';
 import { PolicyStatement } from '../../modules/policy-statement';
 
@@ -43,14 +44,26 @@ describe('policy condition helpers', () => {
       outsideVpcs(['vpc-0a1b2c3d']),
       exceptPrincipals(['arn:aws:iam::111122223333:role/break-glass']),
       exceptPrincipals(['arn:aws:iam::111122223333:role/deploy']),
-      exceptAwsServices(),
+      exceptSecretsManagerFor('us-west-2'),
     );
-    const statement = new PolicyStatement({ sid: 'D', effect: 'Deny', principal: '*', actions: ['kms:Put*'], conditions });
+    const statement = new PolicyStatement({ sid: 'D', effect: 'Deny', principal: '*', actions: ['kms:Decrypt'], conditions });
     expect(statement.toJSON().Condition).toEqual({
-      ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/break-glass', 'arn:aws:iam::111122223333:role/deploy'] },
-      Bool: { 'aws:ViaAWSService': 'false' },
-      StringNotEquals: { 'aws:SourceVpc': 'vpc-0a1b2c3d' },
+      ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/break-glass', 'arn:aws:iam::111122223333:role/deploy'] },
+      StringNotEquals: { 'aws:SourceVpc': 'vpc-0a1b2c3d', 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' },
     });
-    expect(principalsIn(['arn:aws:iam::111122223333:role/app'])).toEqual({ ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/app'] } });
+    expect(principalsIn(['arn:aws:iam::111122223333:role/app'])).toEqual({ ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/app'] } });
+  });
+
+  it.each([
+    ['us-west-2', 'secretsmanager.us-west-2.amazonaws.com'],
+    ['cn-north-1', 'secretsmanager.cn-north-1.amazonaws.com.cn'],
+    ['us-gov-west-1', 'secretsmanager.us-gov-west-1.amazonaws.com'],
+  ])('GIVEN region %s THEN the Secrets Manager exemption names exactly %s, the DNS suffix of its partition', (region, expected) => {
+    expect(secretsManagerViaService(region)).toBe(expected);
+    expect(exceptSecretsManagerFor(region)).toEqual({ StringNotEquals: { 'kms:ViaService': [expected] } });
+  });
+
+  it('GIVEN a malformed region THEN the Secrets Manager exemption is refused, naming the region', () => {
+    expect(() => exceptSecretsManagerFor('us-west')).toThrow(/PLS_BAD_REGION\] region: found "us-west"/);
   });
 });

@@ -24,6 +24,6 @@ describe('README example', () => {
     const endpoints = Object.values<any>(json.resource.aws_vpc_endpoint);
     expect(endpoints.map((e) => e.service_name).sort()).toEqual(['com.amazonaws.eu-central-1.kms', 'com.amazonaws.eu-central-1.secretsmanager']);
     const kms = endpoints.find((e) => e.service_name.endsWith('.kms'));
-    expect(JSON.parse(kms.policy).Statement.map((s: any) => s.Sid)).toEqual(['AllowAccountPrincipals', 'DenyKeyDeletion']);
+    expect(JSON.parse(kms.policy).Statement.map((s: any) => s.Sid)).toEqual(['AllowAccountResources', 'AllowCallsWithoutResource', 'DenyKeyDeletion']);
   });
 });
