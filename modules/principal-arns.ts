@@ -17,6 +17,14 @@ export type PrincipalKind = 'role' | 'user';
 const IAM_NAME = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
 const STS_SESSION = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/.+$/;
 
+/** A regular expression (source) for exact principal ARNs of `kinds`, for the JSON Schema (editors); the checks below say more. */
+export function exactPrincipalPattern(kinds: readonly PrincipalKind[]): string {
+  return `^arn:[a-z-]+:iam::\\d{12}:(${kinds.join('|')})/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`;
+}
+
+/** A regular expression (source) for admitted principal ARNs or patterns, for the JSON Schema (editors). */
+export const PRINCIPAL_PATTERN_PATTERN = '^arn:[a-z-]+:iam::\\d{12}:(role|user)/[\\w+=,.@/*?-]+$';
+
 /** Problems every principal entry shares: STS ARNs, the root, groups (none can equal `aws:PrincipalArn` usefully). */
 function commonProblem(arn: string, kinds: readonly PrincipalKind[]): string | undefined {
   const session = STS_SESSION.exec(arn);

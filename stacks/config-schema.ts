@@ -5,7 +5,14 @@ import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
 import { vpcCidrProblem } from '../modules/private-vpc';
 import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
 import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/cidr-ranges';
-import { exactPrincipalProblem, PrincipalKind, principalMatches, principalPatternProblem } from '../modules/principal-arns';
+import {
+  exactPrincipalPattern,
+  exactPrincipalProblem,
+  PRINCIPAL_PATTERN_PATTERN,
+  PrincipalKind,
+  principalMatches,
+  principalPatternProblem,
+} from '../modules/principal-arns';
 import { GuardrailError } from '../modules/errors';
 import { accountOnlyEndpointPolicy, appKmsEndpointPolicy, appSecretsEndpointPolicy, keyPolicy, secretPolicy } from '../modules/access-policies';
 import { PolicyDocument } from '../modules/policy-document';
@@ -31,16 +38,22 @@ const iamArn = z.string().regex(/^arn:[a-z-]+:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_
 
 /** An exact IAM principal ARN of one of `kinds` (an exemption: no pattern, no STS session, no group, no root). */
 const exactPrincipalArn = (kinds: readonly PrincipalKind[]) =>
-  z.string().superRefine((value, ctx) => {
-    const problem = exactPrincipalProblem(value, kinds);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = exactPrincipalProblem(value, kinds);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ pattern: exactPrincipalPattern(kinds) });
 
 /** An IAM role or user ARN or pattern that admits callers to an endpoint: never as wide as the account. */
-const admittedPrincipalArn = z.string().superRefine((value, ctx) => {
-  const problem = principalPatternProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const admittedPrincipalArn = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = principalPatternProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ pattern: PRINCIPAL_PATTERN_PATTERN });
 
 const cidr = z.string().superRefine((value, ctx) => {
   try {
