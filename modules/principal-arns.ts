@@ -58,7 +58,7 @@ function accountWide(resource: string): string | undefined {
 export function exactPrincipalProblem(arn: string, kinds: readonly PrincipalKind[] = ['role', 'user']): string | undefined {
   const common = commonProblem(arn, kinds);
   if (common) return common;
-  const example = `"arn:aws:iam::111122223333:${kinds[0]}/${kinds[0] === 'role' ? 'break-glass' : 'operator'}"`;
+  const example = `"arn:aws:iam::111122223333:${kinds[0]}/name"`;
   const resource = /^arn:[a-z-]+:iam::\d{12}:(.+)$/.exec(arn)?.[1];
   if (resource !== undefined && /[*?]/.test(resource)) {
     const width = accountWide(resource);

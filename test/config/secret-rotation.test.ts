@@ -45,7 +45,7 @@ describe('config: secrets[i].rotation.roleArn', () => {
     [
       'a wildcard',
       'arn:aws:iam::111122223333:role/rotation-*',
-      'expected an exact IAM role ARN such as "arn:aws:iam::111122223333:role/break-glass", without "*" or "?"',
+      'expected an exact IAM role ARN such as "arn:aws:iam::111122223333:role/name", without "*" or "?"',
     ],
     ['an STS session', 'arn:aws:sts::111122223333:assumed-role/db-rotation/lambda', 'expected the IAM role ARN, not an STS session ARN'],
     ['a Lambda function', LAMBDA, 'expected an exact IAM role ARN "arn:<partition>:iam::<12-digit account>:role/<path/name>"'],
