@@ -1,8 +1,9 @@
-import { TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Guardrails } from '../../modules/guardrails';
+import { Guardrails, stackGuardrailViolations } from '../../modules/guardrails';
+import { testStack } from '../helpers/assertions';
 import { codes, guardedStack, guardrailErrors } from './guardrail-helpers';
 
 /**
@@ -126,5 +127,50 @@ describe('PLS_OPEN_INGRESS over the ranges of one resource', () => {
       Guardrails.suppress(s, 'PLS_PUBLIC_INGRESS', 'test: only the whole-space rule is under test');
     });
     expect(errors).toEqual([]);
+  });
+});
+
+describe('PLS_OPEN_INGRESS across the ingress rules of one security group', () => {
+  const build = (cidrs: string[]) => (s: TerraformStack) => {
+    const group = new SecurityGroup(s, 'g', { vpcId: 'vpc-0a1b2c3d', description: 'endpoints' });
+    cidrs.forEach((cidr, i) =>
+      i % 2 === 0
+        ? new VpcSecurityGroupIngressRule(s, `r${i}`, { ...rule, securityGroupId: group.id, cidrIpv4: cidr })
+        : new SecurityGroupRule(s, `r${i}`, { ...sgRule, securityGroupId: group.id, cidrBlocks: [cidr] }),
+    );
+    new VpcSecurityGroupIngressRule(s, 'other-group', { ...rule, cidrIpv4: '10.0.0.0/8' });
+    Guardrails.suppress(s, 'PLS_PUBLIC_INGRESS', 'test: only the whole-space rule is under test');
+  };
+
+  it('GIVEN rules of one group whose ranges add up to every IPv4 address THEN each public one is refused, naming the group', () => {
+    const errors = errorsOf(build(['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2']));
+    expect(codes(errors)).toEqual(['PLS_OPEN_INGRESS']);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(
+      /aws_vpc_security_group_ingress_rule\.cidr_ipv4: found \["0\.0\.0\.0\/1"\]; expected ranges that leave out part of the address space: with the other ingress rules of security group \$\{aws_security_group\.g\.id\} it admits every IPv4 address/,
+    );
+  });
+
+  it('GIVEN the same ranges split over two groups, or one address left out THEN PLS_OPEN_INGRESS does not fire', () => {
+    expect(errorsOf(build(['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3']))).toEqual([]);
+    expect(
+      errorsOf((s) => {
+        new VpcSecurityGroupIngressRule(s, 'a', { ...rule, securityGroupId: 'sg-0a1b2c3d', cidrIpv4: '0.0.0.0/1' });
+        new VpcSecurityGroupIngressRule(s, 'b', { ...rule, securityGroupId: 'sg-1b2c3d4e', cidrIpv4: '128.0.0.0/1' });
+        Guardrails.suppress(s, 'PLS_PUBLIC_INGRESS', 'test: only the whole-space rule is under test');
+      }),
+    ).toEqual([]);
+  });
+
+  it('GIVEN the same rules checked on the synthesized JSON (as EnvironmentStack does) THEN the same problems are found', () => {
+    const stack = testStack();
+    build(['0.0.0.0/1', '128.0.0.0/1'])(stack);
+    const lines = stackGuardrailViolations(stack, JSON.parse(Testing.synth(stack)));
+    expect(lines).toHaveLength(2);
+    expect(
+      lines.every((l) =>
+        /\[PLS_OPEN_INGRESS\] .*with the other ingress rules of security group \$\{aws_security_group\.g\.id\} it admits every IPv4 address/.test(l),
+      ),
+    ).toBe(true);
   });
 });
