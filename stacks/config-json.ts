@@ -46,7 +46,8 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+/** A JSON string token, escapes checked; raw control characters (U+0000–U+001F, refused by JSON) are checked apart. */
+const STRING = /"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 /**
  * Parses `text` as one JSON document: the value (as `JSON.parse` gives it, with own `__proto__`
@@ -67,7 +68,7 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
   const readString = (): string => {
     STRING.lastIndex = at;
     const match = STRING.exec(text);
-    if (!match) {
+    if (!match || [...match[0]].some((ch) => ch.charCodeAt(0) < 0x20)) {
       // Find where the string goes wrong, for the message.
       let i = at + 1;
       while (i < text.length && text[i] !== '"') {

@@ -78,7 +78,7 @@ describe('EndpointSecurityGroup', () => {
       [
         'a public-sources opt-in without a reason',
         { allowedCidrs: ['8.8.8.0/24'], publicSources: { reason: '  ' } },
-        /PLS_PUBLIC_INGRESS\] publicSources.reason: found "  "; expected a written reason/,
+        /PLS_PUBLIC_INGRESS\] publicSources.reason: found " {2}"; expected a written reason/,
       ],
     ])('%s', (_label, props, message) => {
       expect(() => group(props)).toThrow(message);
