@@ -49,6 +49,17 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 /** A JSON string token, escapes checked; raw control characters (U+0000–U+001F, refused by JSON) are checked apart. */
 const STRING = /"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
+const LITERALS: readonly (readonly [string, unknown])[] = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+];
+
+function hasControlCharacter(token: string): boolean {
+  for (let i = 0; i < token.length; i++) if (token.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 /**
  * Parses `text` as one JSON document: the value (as `JSON.parse` gives it, with own `__proto__`
  * keys kept as data) and the keys written twice. Throws a {@link JsonTextError} with line and
@@ -68,7 +79,7 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
   const readString = (): string => {
     STRING.lastIndex = at;
     const match = STRING.exec(text);
-    if (!match || [...match[0]].some((ch) => ch.charCodeAt(0) < 0x20)) {
+    if (!match || hasControlCharacter(match[0])) {
       // Find where the string goes wrong, for the message.
       let i = at + 1;
       while (i < text.length && text[i] !== '"') {
@@ -82,10 +93,13 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
       }
       fail('a string that is not closed', at, 'a closing "');
     }
-    at += match![0].length;
-    return JSON.parse(match![0]) as string;
+    const token = match![0];
+    at += token.length;
+    return token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
   };
-  const readValue = (path: (string | number)[], depth: number): unknown => {
+  // One path, pushed and popped as the reader descends (copied only for a duplicate).
+  const path: (string | number)[] = [];
+  const readValue = (depth: number): unknown => {
     skipSpace();
     const c = text[at];
     if (c === '{' || c === '[') {
@@ -101,7 +115,9 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
           return list;
         }
         for (;;) {
-          list.push(readValue([...path, list.length], depth + 1));
+          path.push(list.length);
+          list.push(readValue(depth + 1));
+          path.pop();
           skipSpace();
           if (text[at] === ',') at++;
           else if (text[at] === ']') {
@@ -126,7 +142,9 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
         skipSpace();
         if (text[at] !== ':') fail(describe(at), at, '":" after a property name');
         at++;
-        const value = readValue([...path, key], depth + 1);
+        path.push(key);
+        const value = readValue(depth + 1);
+        path.pop();
         // defineProperty: a "__proto__" key is data, as with JSON.parse, never the object's prototype.
         Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
         skipSpace();
@@ -138,11 +156,7 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
       }
     }
     if (c === '"') return readString();
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
+    for (const [word, value] of LITERALS) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return value;
@@ -157,7 +171,7 @@ export function parseJsonStrict(text: string, maxDepth = MAX_JSON_DEPTH): { valu
     return fail(describe(at), at, 'a JSON value (object, array, string, number, true, false or null)');
   };
   if (text.charCodeAt(0) === 0xfeff) fail('a byte order mark', 0, 'UTF-8 text without a byte order mark');
-  const value = readValue([], 0);
+  const value = readValue(0);
   skipSpace();
   if (at < text.length) fail(describe(at), at, 'the end of the text after one JSON document');
   return { value, duplicates };
