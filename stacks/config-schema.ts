@@ -171,11 +171,11 @@ const vpc = z
           message: `expected ${privateSpaceExpectation(range)}; to admit it anyway, add "publicSources": { "reason": "…" } to this VPC entry`,
         });
       }
-    } else if (sources.length && publicOnes.length === 0 && (v.allowedCidrs ?? []).every((c) => !isCidrProblem(parseCidr(c)))) {
+    } else if (publicOnes.length === 0 && (v.allowedCidrs ?? []).every((c) => !isCidrProblem(parseCidr(c)))) {
       ctx.addIssue({
         code: 'custom',
         path: ['publicSources'],
-        message: 'expected no publicSources: every source is in private address space, so the opt-in would only hide a later public one',
+        message: 'expected no publicSources: no CIDR source here is outside private address space, so the opt-in would only hide a later public one',
       });
     }
     for (const { family } of familiesCoveredEntirely(sources.map(([range]) => range))) {

@@ -137,9 +137,18 @@ describe('network inputs', () => {
     expect(problemsOf(ok)).toEqual([
       `${E}.adminVpc.publicSources.reason: found "ipv6"; expected a written reason of at least 10 characters saying why these endpoints admit public address space`,
     ]);
-    const unneeded = withEnv((e) => (e.appVpc.publicSources = { reason: 'just in case we need it' }));
+    const unneeded = withEnv((e) => {
+      e.appVpc.publicSources = { reason: 'just in case we need it' };
+      e.adminVpc = {
+        vpcId: 'vpc-0a1b2c3d',
+        subnets: [{ subnetId: 'subnet-0a1b2c3d', availabilityZone: 'us-west-2a' }],
+        sourceSecurityGroupIds: ['sg-0a1b2c3d'],
+      };
+      e.adminVpc.publicSources = { reason: 'just in case we need it' };
+    });
     expect(problemsOf(unneeded)).toEqual([
-      `${E}.appVpc.publicSources: found {"reason":"just in case we need it"}; expected no publicSources: every source is in private address space, so the opt-in would only hide a later public one`,
+      `${E}.adminVpc.publicSources: found {"reason":"just in case we need it"}; expected no publicSources: no CIDR source here is outside private address space, so the opt-in would only hide a later public one`,
+      `${E}.appVpc.publicSources: found {"reason":"just in case we need it"}; expected no publicSources: no CIDR source here is outside private address space, so the opt-in would only hide a later public one`,
     ]);
   });
 
