@@ -1,15 +1,37 @@
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { assertResourceId } from './aws-identifiers';
+import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from './cidr-ranges';
 import { GuardrailError, invalidValue } from './errors';
+import { GUARDRAIL_SUPPRESSION_METADATA } from './guardrail-suppressions';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
+
+/** An explicit opt-in to CIDR sources outside private address space, with the reason written down. */
+export interface PublicSourcesOptIn {
+  /** Why these endpoints admit public address space (e.g. "Amazon-provided IPv6 block of this VPC"); at least 10 characters. */
+  readonly reason: string;
+}
+
+/** Least length of a {@link PublicSourcesOptIn} reason (as for a guardrail suppression). */
+export const MIN_PUBLIC_SOURCES_REASON_LENGTH = 10;
 
 /** Who may reach an endpoint: CIDRs, security groups and prefix lists. */
 export interface EndpointIngressSources {
-  /** IPv4 and IPv6 CIDRs (primary and secondary VPC ranges, peered ranges) allowed on the endpoint port. Never `/0`. @default - none */
+  /**
+   * IPv4 and IPv6 CIDRs (primary and secondary VPC ranges, peered ranges) allowed on the endpoint
+   * port: network addresses in canonical form, in private address space (RFC 1918, 100.64.0.0/10,
+   * fc00::/7) unless {@link publicSources} opts in, never `/0` nor ranges that add up to every address.
+   * @default - none
+   */
   readonly allowedCidrs?: readonly string[];
+  /**
+   * Admit CIDRs outside private address space (an Amazon-provided IPv6 block, public ranges used
+   * privately), with the reason why; recorded as a suppression of `PLS_PUBLIC_INGRESS`.
+   * @default - only private address space
+   */
+  readonly publicSources?: PublicSourcesOptIn;
   /** Security groups whose members may connect, e.g. a rotation Lambda's. @default - none */
   readonly sourceSecurityGroupIds?: readonly string[];
   /** Managed prefix lists allowed to connect. @default - none */
@@ -30,20 +52,17 @@ export interface EndpointSecurityGroupProps extends EndpointIngressSources {
   readonly tags?: Record<string, string>;
 }
 
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
-
-/** Classifies a CIDR; throws with the field name when it is malformed or open to the world. */
+/** Parses a CIDR; throws with the field name when it is malformed, not in canonical form, or open to the world (`/0`). Unresolved tokens pass as their family. */
 export function checkIngressCidr(cidr: string, field: string): 'ipv4' | 'ipv6' {
-  if (Token.isUnresolved(cidr)) return cidr.includes(':') ? 'ipv6' : 'ipv4';
-  const v4 = IPV4_CIDR.exec(cidr);
-  const v6 = v4 ? null : IPV6_CIDR.exec(cidr);
-  if (!v4 && !v6) throw invalidValue('PLS_BAD_CIDR', field, cidr, 'an IPv4 or IPv6 CIDR such as "10.0.0.0/16"');
-  if (v4 && (v4.slice(1, 5).some((o) => Number(o) > 255) || Number(v4[5]) > 32)) {
-    throw invalidValue('PLS_BAD_CIDR', field, cidr, 'an IPv4 CIDR with octets ≤ 255 and a prefix ≤ 32');
-  }
-  const prefix = Number((v4 ?? v6)![v4 ? 5 : 1]);
-  if (prefix === 0) {
+  return checkedRange(cidr, field)?.family ?? (cidr.includes(':') ? 'ipv6' : 'ipv4');
+}
+
+/** The range of a CIDR (undefined for an unresolved token); throws as {@link checkIngressCidr}. */
+function checkedRange(cidr: string, field: string): CidrRange | undefined {
+  if (Token.isUnresolved(cidr)) return undefined;
+  const parsed = parseCidr(cidr);
+  if (isCidrProblem(parsed)) throw invalidValue(parsed.code, field, cidr, parsed.expected);
+  if (parsed.prefix === 0) {
     throw invalidValue(
       'PLS_OPEN_INGRESS',
       field,
@@ -51,8 +70,41 @@ export function checkIngressCidr(cidr: string, field: string): 'ipv4' | 'ipv6' {
       'a CIDR narrower than /0: endpoints must not be reachable from anywhere; list your VPC or on-premises ranges',
     );
   }
-  if (v6 && prefix > 128) throw invalidValue('PLS_BAD_CIDR', field, cidr, 'an IPv6 CIDR with a prefix ≤ 128');
-  return v4 ? 'ipv4' : 'ipv6';
+  return parsed;
+}
+
+/**
+ * Checks a list of ingress CIDRs together: each as {@link checkIngressCidr}; sources outside
+ * private address space only with a written `publicSources` reason; and no set of ranges that adds
+ * up to a whole address space. Throws the first problem, naming `field[i]`.
+ */
+export function checkIngressCidrs(cidrs: readonly string[], field: string, publicSources?: PublicSourcesOptIn): CidrRange[] {
+  if (publicSources !== undefined && (typeof publicSources.reason !== 'string' || publicSources.reason.trim().length < MIN_PUBLIC_SOURCES_REASON_LENGTH)) {
+    throw invalidValue(
+      'PLS_PUBLIC_INGRESS',
+      'publicSources.reason',
+      publicSources.reason,
+      `a written reason of at least ${MIN_PUBLIC_SOURCES_REASON_LENGTH} characters saying why these endpoints admit public address space`,
+    );
+  }
+  const ranges: CidrRange[] = [];
+  cidrs.forEach((cidr, i) => {
+    const range = checkedRange(cidr, `${field}[${i}]`);
+    if (!range) return;
+    if (!publicSources && !isPrivateRange(range))
+      throw invalidValue('PLS_PUBLIC_INGRESS', `${field}[${i}]`, cidr, `${privateSpaceExpectation(range)}; to admit it anyway, give publicSources: { reason }`);
+    ranges.push(range);
+  });
+  const covered = familiesCoveredEntirely(ranges)[0];
+  if (covered) {
+    throw invalidValue(
+      'PLS_OPEN_INGRESS',
+      field,
+      covered.cidrs,
+      `ranges that leave out part of the address space: together these admit ${everyAddressOf(covered.family)}`,
+    );
+  }
+  return ranges;
 }
 
 /**
@@ -97,6 +149,12 @@ export class EndpointSecurityGroup extends Construct {
       unique(p, `prefixListIds[${i}]`);
     });
 
+    checkIngressCidrs(cidrs, 'allowedCidrs', props.publicSources);
+    if (props.publicSources) {
+      // Read by the guardrails Aspect: the PLS_PUBLIC_INGRESS rule stays quiet for this group's rules, with the reason on record.
+      this.node.addMetadata(GUARDRAIL_SUPPRESSION_METADATA, { code: 'PLS_PUBLIC_INGRESS', reason: props.publicSources.reason.trim() });
+      Annotations.of(this).addInfo(`Guardrail PLS_PUBLIC_INGRESS suppressed: ${props.publicSources.reason.trim()}`);
+    }
     this.securityGroup = new SecurityGroup(this, 'group', {
       vpcId: props.vpcId,
       namePrefix: terraformLiteral(props.namePrefix),

@@ -80,10 +80,15 @@ function isGuardedType(type: string): boolean {
 }
 
 /** The guardrail messages for one resource, given its synthesized config and a lookup of the others, less suppressed codes. */
-function violationsOf(resource: TerraformResource, config: TfConfig, resourceAt: (address: string) => TfConfig | undefined): string[] {
+function violationsOf(
+  resource: TerraformResource,
+  config: TfConfig,
+  resourceAt: (address: string) => TfConfig | undefined,
+  resourcesOfType: (type: string) => readonly TfConfig[],
+): string[] {
   const type = resource.terraformResourceType;
   const messages = [
-    ...rulesFor(type).flatMap((rule) => rule.check({ type, config, resourceAt }).map((m) => `[${rule.code}] ${type}.${m}`)),
+    ...rulesFor(type).flatMap((rule) => rule.check({ type, config, resourceAt, resourcesOfType }).map((m) => `[${rule.code}] ${type}.${m}`)),
     ...(policyCheckedByOwner(resource) ? [] : policyViolations(type, config)),
   ];
   if (messages.length === 0) return [];
@@ -110,7 +115,13 @@ export function guardrailViolations(resource: TerraformResource): string[] {
     }
     return others.get(address);
   };
-  return violationsOf(resource, config, resourceAt);
+  const resourcesOfType = (wanted: string): TfConfig[] =>
+    stack.node
+      .findAll()
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === wanted)
+      .map((c) => synthesizedConfig(c))
+      .filter((c): c is TfConfig => c !== undefined);
+  return violationsOf(resource, config, resourceAt, resourcesOfType);
 }
 
 /**
@@ -123,11 +134,12 @@ export function stackGuardrailViolations(stack: TerraformStack, tf: { resource?:
     const dot = address.indexOf('.');
     return tf.resource?.[address.slice(0, dot)]?.[address.slice(dot + 1)];
   };
+  const resourcesOfType = (type: string): TfConfig[] => Object.values(tf.resource?.[type] ?? {});
   const lines: string[] = [];
   for (const node of stack.node.findAll()) {
     if (!TerraformResource.isTerraformResource(node) || !isGuardedType(node.terraformResourceType)) continue;
     const config = tf.resource?.[node.terraformResourceType]?.[node.friendlyUniqueId];
-    if (config) lines.push(...violationsOf(node, config, resourceAt).map((m) => `[${node.node.path}] ${m}`));
+    if (config) lines.push(...violationsOf(node, config, resourceAt, resourcesOfType).map((m) => `[${node.node.path}] ${m}`));
   }
   return lines;
 }

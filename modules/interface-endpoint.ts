@@ -140,6 +140,7 @@ export class InterfaceEndpoint extends Construct {
         allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
         sourceSecurityGroupIds: props.sourceSecurityGroupIds,
         prefixListIds: props.prefixListIds,
+        publicSources: props.publicSources,
         tags: props.tags,
       });
       securityGroupIds = [this.securityGroup.securityGroupId];

@@ -3,6 +3,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { isAvailabilityZoneOf } from './aws-identifiers';
+import { isCidrProblem, parseCidr } from './cidr-ranges';
 import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
 import { invalidValue } from './errors';
 import { terraformLiteralMap } from './terraform-literal';
@@ -25,10 +26,20 @@ export interface PrivateVpcProps {
   readonly tags?: Record<string, string>;
 }
 
-/** True when `cidr` is an IPv4 CIDR from /16 to /24 (the sizes a created VPC may have here). */
+/**
+ * What is wrong with `cidr` as the block of a created VPC (an IPv4 network address from /16 to /24
+ * in canonical form), as the `expected …` of a message; undefined when it is fine.
+ */
+export function vpcCidrProblem(cidr: string): string | undefined {
+  const generic = 'an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"';
+  const parsed = parseCidr(cidr);
+  if (isCidrProblem(parsed)) return parsed.suggestion && vpcCidrProblem(parsed.suggestion) === undefined ? parsed.expected : generic;
+  return parsed.family === 'ipv4' && parsed.prefix >= 16 && parsed.prefix <= 24 ? undefined : generic;
+}
+
+/** True when `cidr` is an IPv4 network address from /16 to /24 in canonical form (the sizes a created VPC may have here). */
 export function isVpcCidr(cidr: string): boolean {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/.exec(cidr);
-  return match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255);
+  return vpcCidrProblem(cidr) === undefined;
 }
 
 /** Splits an IPv4 CIDR into `count` equal subnets (the smallest power of two ≥ count, at least 16 ways). */
@@ -62,9 +73,8 @@ export class PrivateVpc extends Construct implements EndpointVpc {
 
   constructor(scope: Construct, id: string, props: PrivateVpcProps) {
     super(scope, id);
-    if (!isVpcCidr(props.cidrBlock)) {
-      throw invalidValue('PLS_VPC_CIDR', 'cidrBlock', props.cidrBlock, 'an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"');
-    }
+    const cidrProblem = vpcCidrProblem(props.cidrBlock);
+    if (cidrProblem) throw invalidValue('PLS_VPC_CIDR', 'cidrBlock', props.cidrBlock, cidrProblem);
     const azs = props.availabilityZones;
     if (azs.length === 0) throw invalidValue('PLS_SUBNETS_EMPTY', 'availabilityZones', azs, 'at least one Availability Zone');
     azs.forEach((az, i) => {

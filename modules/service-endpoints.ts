@@ -48,6 +48,7 @@ export class ServiceEndpoints extends Construct {
       allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
       sourceSecurityGroupIds: props.sourceSecurityGroupIds,
       prefixListIds: props.prefixListIds,
+      publicSources: props.publicSources,
       tags: props.tags,
     });
     this.secretsManager = this.addInterfaceEndpoint('secretsmanager', { service: EndpointService.SECRETS_MANAGER, policy: props.secretsManagerPolicy });

@@ -50,6 +50,7 @@ export class AdminVpcStack extends EnvironmentStack {
       allowedCidrs: cfg.allowedCidrs,
       sourceSecurityGroupIds: cfg.sourceSecurityGroupIds,
       prefixListIds: cfg.prefixListIds,
+      publicSources: cfg.publicSources,
       secretsManagerPolicy: accountOnlyEndpointPolicy('secretsmanager', secretsManagerScope),
       kmsPolicy: accountOnlyEndpointPolicy('kms', endpointScope),
       endpointOptions: { privateDnsEnabled: cfg.privateDns, ipAddressType: cfg.ipAddressType },

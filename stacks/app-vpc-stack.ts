@@ -28,6 +28,7 @@ export class AppVpcStack extends EnvironmentStack {
       allowedCidrs: cfg.allowedCidrs,
       sourceSecurityGroupIds: cfg.sourceSecurityGroupIds,
       prefixListIds: cfg.prefixListIds,
+      publicSources: cfg.publicSources,
       secretsManagerPolicy: appSecretsEndpointPolicy(
         scopeOfPolicies,
         env.secrets.map((s) => s.name),

@@ -2,8 +2,17 @@ import { posix } from 'path';
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, isAvailabilityZoneOf, isResourceId, partitionOf } from '../modules/aws-identifiers';
 import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
-import { isVpcCidr } from '../modules/private-vpc';
-import { checkIngressCidr } from '../modules/endpoint-security-group';
+import { vpcCidrProblem } from '../modules/private-vpc';
+import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
+import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/cidr-ranges';
+import {
+  exactPrincipalPattern,
+  exactPrincipalProblem,
+  PRINCIPAL_PATTERN_PATTERN,
+  PrincipalKind,
+  principalMatches,
+  principalPatternProblem,
+} from '../modules/principal-arns';
 import { GuardrailError } from '../modules/errors';
 import {
   accountOnlyEndpointPolicy,
@@ -14,7 +23,7 @@ import {
   secretPolicy,
 } from '../modules/access-policies';
 import { PolicyDocument } from '../modules/policy-document';
-import { IAM_ROLE_ARN_PATTERN, SECRET_NAME_PATTERN } from '../modules/protected-secret';
+import { SECRET_NAME_PATTERN } from '../modules/protected-secret';
 import { PolicyJson, policySize } from '../modules/rules';
 import { LOG_RETENTION_DAYS } from '../modules/log-retention';
 import { constructIdOf } from './construct-ids';
@@ -33,6 +42,25 @@ const hexId = (kind: 'vpc' | 'subnet' | 'sg' | 'vpce' | 'pl') =>
 const iamArn = z.string().regex(/^arn:[a-z-]+:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/*:-]+$/, {
   error: 'expected an IAM ARN such as "arn:aws:iam::111122223333:role/name"',
 });
+
+/** An exact IAM principal ARN of one of `kinds` (an exemption: no pattern, no STS session, no group, no root). */
+const exactPrincipalArn = (kinds: readonly PrincipalKind[]) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = exactPrincipalProblem(value, kinds);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ pattern: exactPrincipalPattern(kinds) });
+
+/** An IAM role or user ARN or pattern that admits callers to an endpoint: never as wide as the account. */
+const admittedPrincipalArn = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = principalPatternProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ pattern: PRINCIPAL_PATTERN_PATTERN });
 
 const cidr = z.string().superRefine((value, ctx) => {
   try {
@@ -67,10 +95,25 @@ const vpcCommon = {
   allowedCidrs: z.array(cidr).optional().describe('CIDRs allowed to reach the endpoints on tcp/443; default: the VPC CIDR (created VPCs)'),
   sourceSecurityGroupIds: z.array(hexId('sg')).optional().describe('Security groups allowed to reach the endpoints'),
   prefixListIds: z.array(hexId('pl')).optional().describe('Managed prefix lists allowed to reach the endpoints'),
-  principalArns: z
-    .array(iamArn)
+  publicSources: z
+    .strictObject({
+      reason: z
+        .string()
+        .refine((r) => r.trim().length >= MIN_PUBLIC_SOURCES_REASON_LENGTH, {
+          error: `expected a written reason of at least ${MIN_PUBLIC_SOURCES_REASON_LENGTH} characters saying why these endpoints admit public address space`,
+        })
+        .describe('Why public address space may reach the endpoints (kept with the security group as a guardrail suppression)'),
+    })
     .optional()
-    .describe('Principals that use this VPC (endpoint policies admit only them, plus exempt principals on the admin side)'),
+    .describe(
+      'Opt-in for allowedCidrs (or a created VPC CIDR) outside private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), such as an Amazon-provided IPv6 block: { "reason": "…" } (default: private sources only)',
+    ),
+  principalArns: z
+    .array(admittedPrincipalArn)
+    .optional()
+    .describe(
+      'IAM role or user ARNs, or patterns (* and ?), of the principals that use this VPC (endpoint policies admit only them, plus exempt principals on the admin side); never a pattern as wide as the account (role/*, user/*, :*)',
+    ),
   privateDns: z.boolean().optional().describe('Private DNS on the endpoints (default true)'),
   enableDnsSupport: z.boolean().optional().describe('VPC enableDnsSupport (created VPC: default true; existing VPC: what you know it is)'),
   enableDnsHostnames: z.boolean().optional().describe('VPC enableDnsHostnames (created VPC: default true; existing VPC: what you know it is)'),
@@ -87,7 +130,7 @@ const vpc = z
       .describe('Existing VPC: read the VPC at plan and fail if private DNS is on but a DNS attribute is off (needs credentials at plan; default true)'),
     create: z
       .strictObject({
-        cidrBlock: z.string().describe('IPv4 CIDR, /16 to /24'),
+        cidrBlock: z.string().describe('IPv4 network address, /16 to /24, in canonical form (no host bits, no leading zeros)'),
         availabilityZones: z
           .array(z.string())
           .max(16, { error: 'expected at most 16 Availability Zones (each gets a /28 or larger subnet of the VPC CIDR)' })
@@ -115,6 +158,40 @@ const vpc = z
       });
     }
     addDuplicateIssues(ctx, v.allowedCidrs, ['allowedCidrs'], 'CIDR');
+    // Sources are private address space unless publicSources opts in; together they never cover a whole address space.
+    const sources: [CidrRange, (string | number)[]][] = (
+      v.allowedCidrs
+        ? v.allowedCidrs.map((c, i) => [c, ['allowedCidrs', i]] as const)
+        : v.create
+          ? [[v.create.cidrBlock, ['create', 'cidrBlock']] as const]
+          : []
+    ).flatMap(([text, path]) => {
+      const range = parseCidr(text);
+      return isCidrProblem(range) || range.prefix === 0 ? [] : [[range, [...path]] as [CidrRange, (string | number)[]]];
+    });
+    const publicOnes = sources.filter(([range]) => !isPrivateRange(range));
+    if (!v.publicSources) {
+      for (const [range, path] of publicOnes) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `expected ${privateSpaceExpectation(range)}; to admit it anyway, add "publicSources": { "reason": "…" } to this VPC entry`,
+        });
+      }
+    } else if (publicOnes.length === 0 && (v.allowedCidrs ?? []).every((c) => !isCidrProblem(parseCidr(c)))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicSources'],
+        message: 'expected no publicSources: no CIDR source here is outside private address space, so the opt-in would only hide a later public one',
+      });
+    }
+    for (const { family } of familiesCoveredEntirely(sources.map(([range]) => range))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [v.allowedCidrs ? 'allowedCidrs' : 'create'],
+        message: `expected ranges that leave out part of the address space: together these admit ${everyAddressOf(family)}`,
+      });
+    }
     addDuplicateIssues(ctx, v.sourceSecurityGroupIds, ['sourceSecurityGroupIds'], 'security group');
     addDuplicateIssues(ctx, v.prefixListIds, ['prefixListIds'], 'prefix list');
   });
@@ -134,14 +211,9 @@ const secret = z.strictObject({
       lambdaArn: z
         .string()
         .regex(/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, { error: 'expected a Lambda function ARN' }),
-      roleArn: z
-        .string()
-        .regex(IAM_ROLE_ARN_PATTERN, {
-          error: 'expected the IAM role ARN of the rotation Lambda, such as "arn:aws:iam::111122223333:role/db-rotation" (no wildcards)',
-        })
-        .describe(
-          'Execution role of the rotation Lambda, a role of this account; the secret policy lets it read the value only from the admin VPC (where the Lambda runs), and the admin Secrets Manager endpoint admits it',
-        ),
+      roleArn: exactPrincipalArn(['role']).describe(
+        'Execution role of the rotation Lambda, a role of this account; the secret policy lets it read the value only from the admin VPC (where the Lambda runs), and the admin Secrets Manager endpoint admits it',
+      ),
       automaticallyAfterDays: z.number().int().min(1).max(1000).optional(),
       scheduleExpression: z.string().optional(),
     })
@@ -225,17 +297,15 @@ const environment = z
       .string()
       .regex(REGION_PATTERN, { error: 'expected an AWS region name such as "us-west-2"' })
       .describe('AWS region; its partition (aws, aws-cn, aws-us-gov) must match every ARN'),
-    deployRoleArn: z
-      .string()
-      .regex(/^arn:[a-z-]+:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/, {
-        error: 'expected an IAM role ARN such as "arn:aws:iam::111122223333:role/platform-deploy" (no wildcards)',
-      })
+    deployRoleArn: exactPrincipalArn(['role'])
       .optional()
       .describe('Role the AWS provider assumes; also exempt from the admin-VPC-only rule, since Terraform manages the policies'),
     breakGlassPrincipalArns: z
-      .array(iamArn)
+      .array(exactPrincipalArn(['role', 'user']))
       .min(1, { error: 'expected at least one break-glass principal: without one, a broken admin VPC locks everyone out of secrets and keys' })
-      .describe('Principals that may manage secrets and keys from anywhere (never locked out)'),
+      .describe(
+        'Exact IAM role or user ARNs (no * or ?, no STS session ARNs, no groups) of principals that may manage secrets and keys from anywhere (never locked out)',
+      ),
     fips: z.boolean().optional().describe('Use the kms-fips endpoint service'),
     tags: tags.optional().describe('Provider default_tags'),
     backend: backend.optional().describe('Terraform backend (default: local, relative path)'),
@@ -263,7 +333,7 @@ const environment = z
             error: `expected one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
           })
           .optional(),
-        ignoredRoleArns: z.array(iamArn).optional(),
+        ignoredRoleArns: z.array(exactPrincipalArn(['role'])).optional(),
         createTopic: z.boolean().optional(),
         alarmActionArns: z.array(z.string().regex(/^arn:[a-z-]+:[a-z0-9-]+:/, { error: 'expected an ARN' })).optional(),
       })
@@ -318,9 +388,8 @@ const environment = z
         ctx.addIssue({ code: 'custom', path: [side, 'create', 'availabilityZones'], message: 'expected at least one Availability Zone' });
       }
       const create = env[side]?.create;
-      if (create && !isVpcCidr(create.cidrBlock)) {
-        ctx.addIssue({ code: 'custom', path: [side, 'create', 'cidrBlock'], message: 'expected an IPv4 CIDR from /16 to /24, such as "10.20.0.0/16"' });
-      }
+      const cidrProblem = create && vpcCidrProblem(create.cidrBlock);
+      if (cidrProblem) ctx.addIssue({ code: 'custom', path: [side, 'create', 'cidrBlock'], message: `expected ${cidrProblem}` });
       if (env[side]?.privateDns !== false) {
         for (const attribute of ['enableDnsSupport', 'enableDnsHostnames'] as const) {
           if (env[side]?.[attribute] === false) {
@@ -397,21 +466,31 @@ const environment = z
       if (s.rotation?.automaticallyAfterDays !== undefined && s.rotation.scheduleExpression !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['secrets', i, 'rotation'], message: 'expected automaticallyAfterDays or scheduleExpression, not both' });
       }
-      // The rotation role reads the value from the admin VPC only: as an app principal it would lose its app reads; as an exempt principal its Lambda could manage secrets from anywhere.
+      // A principal plays one part. The rotation role reads the value from the admin VPC only: as an admin principal anyone
+      // holding it would read values through the admin endpoint too; as an app principal it would lose its app reads; as an
+      // exempt principal its Lambda could manage secrets from anywhere. Admin and app entries are patterns: a match counts.
       const role = s.rotation?.roleArn;
-      const taken = role
+      const why = {
+        admin: 'an admin principal that is also a rotation role reads secret values through the admin endpoint',
+        app: 'an app principal would be denied the value through the app endpoint',
+        exempt: 'an exempt principal would let the Lambda manage secrets from anywhere',
+      };
+      const parts: [string, string, string, boolean][] = role
         ? [
-            ...(env.breakGlassPrincipalArns ?? []).map((a, j) => [a, `breakGlassPrincipalArns[${j}]`]),
-            ...(env.deployRoleArn ? [[env.deployRoleArn, 'deployRoleArn']] : []),
-            ...(env.appVpc?.principalArns ?? []).map((a, j) => [a, `appVpc.principalArns[${j}]`]),
-          ].find(([a]) => a === role)
-        : undefined;
-      if (taken) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['secrets', i, 'rotation', 'roleArn'],
-          message: `expected a role of the rotation Lambda's own, not ${taken[1]} (an app principal would be denied the value through the app endpoint; an exempt principal would let the Lambda manage secrets from anywhere)`,
-        });
+            ...(env.breakGlassPrincipalArns ?? []).map((a, j): [string, string, string, boolean] => [a, `breakGlassPrincipalArns[${j}]`, why.exempt, false]),
+            ...(env.deployRoleArn ? [[env.deployRoleArn, 'deployRoleArn', why.exempt, false] as [string, string, string, boolean]] : []),
+            ...(env.adminVpc?.principalArns ?? []).map((a, j): [string, string, string, boolean] => [a, `adminVpc.principalArns[${j}]`, why.admin, true]),
+            ...(env.appVpc?.principalArns ?? []).map((a, j): [string, string, string, boolean] => [a, `appVpc.principalArns[${j}]`, why.app, true]),
+          ]
+        : [];
+      for (const [other, where, reason, pattern] of parts) {
+        if (other === role || (pattern && principalMatches(other, role!))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['secrets', i, 'rotation', 'roleArn'],
+            message: `expected a role of the rotation Lambda's own, playing no other part: ${where} (${JSON.stringify(other)}) ${other === role ? 'is' : 'matches'} it (${reason})`,
+          });
+        }
       }
     });
     if (REGION_PATTERN.test(env.region) && ACCOUNT_ID_PATTERN.test(env.accountId)) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeValue } from '../modules/errors';
 import { CDKTF_TOKEN_MARKER } from '../modules/terraform-literal';
 import { configSchema, StacksConfig } from './config-schema';
+import { JsonTextError, parseJsonStrict } from './config-json';
 
 export * from './config-schema';
 
@@ -120,15 +121,28 @@ export function loadConfig(file: string): StacksConfig {
       `(file): found no readable file at ${file} (${reason}); expected a JSON config file (STACKS_CONFIG, default stacks/config/default.json)`,
     ]);
   }
-  let raw: unknown;
+  let parsed: ReturnType<typeof parseJsonStrict>;
   try {
-    raw = JSON.parse(text);
+    parsed = parseJsonStrict(text);
   } catch (e) {
-    const message = (e as Error).message.replace(/\s+/g, ' ');
-    const position = /at position (\d+)/.exec(message);
-    const before = position ? text.slice(0, Number(position[1])).split('\n') : undefined;
-    const where = before ? ` at line ${before.length}, column ${before[before.length - 1].length + 1}` : '';
-    throw new ConfigError(file, [`(file): found invalid JSON${where} (${message}); expected one JSON document (no comments, no trailing commas)`]);
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new ConfigError(file, [
+      e.tooDeep
+        ? `(file): found ${e.reason} at line ${e.line}, column ${e.column}; expected ${e.expected}`
+        : `(file): found invalid JSON at line ${e.line}, column ${e.column} (${e.reason}); expected one JSON document (no comments, no trailing commas): here, ${e.expected}`,
+    ]);
   }
-  return parseConfig(raw, file);
+  const duplicates = parsed.duplicates.map(
+    (d) => `${formatJsonPath(d.path)}: found the key twice (line ${d.line}, column ${d.column}); expected each key once (JSON readers keep only one of them)`,
+  );
+  if (duplicates.length === 0) return parseConfig(parsed.value, file);
+  // Report the other problems too, so one run lists everything.
+  let others: readonly string[] = [];
+  try {
+    parseConfig(parsed.value, file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    others = e.problems;
+  }
+  throw new ConfigError(file, [...duplicates, ...others]);
 }

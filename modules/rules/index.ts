@@ -1,5 +1,7 @@
 import { endpointPrivateDnsVpc } from './endpoint-private-dns-vpc';
+import { ingressCidrForm } from './ingress-cidr-form';
 import { ingressOpenCidr } from './ingress-open-cidr';
+import { ingressPublicCidr } from './ingress-public-cidr';
 import { ingressPort } from './ingress-port';
 import { kmsKeyBypassLockout } from './kms-key-bypass-lockout';
 import { kmsKeyDeletionWindow } from './kms-key-deletion-window';
@@ -50,8 +52,10 @@ export {
 };
 export {
   endpointPrivateDnsVpc,
+  ingressCidrForm,
   ingressOpenCidr,
   ingressPort,
+  ingressPublicCidr,
   kmsKeyBypassLockout,
   kmsKeyDeletionWindow,
   kmsKeyRotation,
@@ -95,6 +99,8 @@ export const RESOURCE_RULES: readonly ResourceRule[] = [
   securityGroupDescription,
   securityGroupInlineEgress,
   ingressPort,
+  ingressCidrForm,
   ingressOpenCidr,
+  ingressPublicCidr,
   endpointPrivateDnsVpc,
 ];

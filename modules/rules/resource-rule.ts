@@ -9,6 +9,8 @@ export interface ResourceRuleInput {
   readonly config: TfConfig;
   /** Another resource of the same stack by address (`aws_vpc.main_1A2B3C`), for rules that relate resources. */
   readonly resourceAt: (address: string) => TfConfig | undefined;
+  /** The configs of the stack's resources of a type, for rules that look at several together (the ingress rules of one group). @default - none */
+  readonly resourcesOfType?: (type: string) => readonly TfConfig[];
 }
 
 /**

@@ -192,7 +192,7 @@ const CASES: BadConfigCase[] = [
     dflt,
     (_, e) => (e.deployRoleArn = 'arn:aws:iam::111122223333:role/*'),
     `${E}.deployRoleArn: found "arn:aws:iam::111122223333:role/*"`,
-    'expected an IAM role ARN',
+    'expected an exact IAM role ARN',
   ),
   bad(
     'principal of another account',
@@ -257,7 +257,7 @@ const CASES: BadConfigCase[] = [
     existingAdminVpc,
     (_, e) => (e.adminVpc.allowedCidrs = ['10.10.0/16']),
     `${E}.adminVpc.allowedCidrs[0]: found "10.10.0/16"`,
-    'expected an IPv4 or IPv6 CIDR',
+    'expected an IPv4 CIDR',
   ),
   bad(
     'the same ingress CIDR twice',
@@ -454,8 +454,85 @@ const CASES: BadConfigCase[] = [
         roleArn: 'arn:aws:iam::111122223333:role/rotation-*',
       }),
     `${E}.secrets[0].rotation.roleArn: found "arn:aws:iam::111122223333:role/rotation-*"`,
-    'expected the IAM role ARN of the rotation Lambda',
+    'expected an exact IAM role ARN such as "arn:aws:iam::111122223333:role/name", without "*" or "?"',
   ),
+  bad(
+    'a break-glass principal matching every role of the account',
+    dflt,
+    (_, e) => (e.breakGlassPrincipalArns = ['arn:aws:iam::111122223333:role/*']),
+    `${E}.breakGlassPrincipalArns[0]: found "arn:aws:iam::111122223333:role/*"`,
+    'a pattern exempts every principal it matches (this one matches every role of the account)',
+  ),
+  bad(
+    'a break-glass STS session ARN',
+    dflt,
+    (_, e) => (e.breakGlassPrincipalArns = ['arn:aws:sts::111122223333:assumed-role/break-glass/alice']),
+    `${E}.breakGlassPrincipalArns[0]: found "arn:aws:sts::111122223333:assumed-role/break-glass/alice"`,
+    'expected the IAM role ARN, not an STS session ARN',
+  ),
+  bad(
+    'an app principal pattern as wide as the account',
+    dflt,
+    (_, e) => (e.appVpc.principalArns = ['arn:aws:iam::111122223333:*']),
+    `${E}.appVpc.principalArns[0]: found "arn:aws:iam::111122223333:*"`,
+    'expected a narrower pattern: this one matches every principal of the account',
+  ),
+  bad(
+    'a rotation role matched by an admin principal pattern',
+    dflt,
+    (_, e) => {
+      e.adminVpc.principalArns = ['arn:aws:iam::111122223333:role/secret-*'];
+      e.secrets[0].rotation = {
+        lambdaArn: 'arn:aws:lambda:us-west-2:111122223333:function:rotate-db',
+        roleArn: 'arn:aws:iam::111122223333:role/secret-rotation',
+      };
+    },
+    `${E}.secrets[0].rotation.roleArn: found "arn:aws:iam::111122223333:role/secret-rotation"`,
+    'expected a role of the rotation Lambda\'s own, playing no other part: adminVpc.principalArns[0] ("arn:aws:iam::111122223333:role/secret-*") matches it',
+  ),
+  bad(
+    'a CIDR with host bits',
+    dflt,
+    (_, e) => (e.appVpc.allowedCidrs = ['10.20.5.0/16']),
+    `${E}.appVpc.allowedCidrs[0]: found "10.20.5.0/16"`,
+    'did you mean "10.20.0.0/16"?',
+  ),
+  bad(
+    'a created VPC CIDR with leading zeros',
+    dflt,
+    (_, e) => (e.adminVpc.create.cidrBlock = '010.10.0.0/16'),
+    `${E}.adminVpc.create.cidrBlock: found "010.10.0.0/16"`,
+    'did you mean "10.10.0.0/16"?',
+  ),
+  bad(
+    'a public source without an opt-in',
+    dflt,
+    (_, e) => (e.appVpc.allowedCidrs = ['10.20.0.0/16', '198.51.100.0/24']),
+    `${E}.appVpc.allowedCidrs[1]: found "198.51.100.0/24"`,
+    'expected private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10)',
+  ),
+  bad(
+    'two halves of the IPv4 space, opted in as public',
+    dflt,
+    (_, e) => {
+      e.appVpc.allowedCidrs = ['0.0.0.0/1', '128.0.0.0/1'];
+      e.appVpc.publicSources = { reason: 'partners reach us over the internet' };
+    },
+    `${E}.appVpc.allowedCidrs: found ["0.0.0.0/1","128.0.0.0/1"]`,
+    'together these admit every IPv4 address, as 0.0.0.0/0 would',
+  ),
+  {
+    title: 'a key written twice',
+    text: JSON.stringify(defaultConfigJson(), null, 2).replace('"region": "us-west-2",', '"region": "us-west-2",\n      "region": "us-west-2",'),
+    pathAndFound: `${E}.region: found the key twice (line 7, column 7)`,
+    expected: 'expected each key once',
+  },
+  {
+    title: 'arrays nested 100,000 deep',
+    text: `{"environments": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    pathAndFound: '(file): found objects and arrays nested more than 64 levels deep at line 1, column 81',
+    expected: 'expected at most 64 levels',
+  },
   bad(
     'S3 state key prefix with a trailing slash',
     dflt,
@@ -515,6 +592,9 @@ interface CaseOutcome extends RunResult {
   readonly entries: string[];
 }
 
+/** Cases that always run as a real process: a stack overflow or a parser quirk would only show there. */
+const ALWAYS_THROUGH_BINARY = ['several mistakes', 'a key written twice', 'arrays nested 100,000 deep'];
+
 const outcomes = new Map<string, CaseOutcome>();
 const spawned: string[] = [];
 
@@ -536,7 +616,7 @@ beforeAll(async () => {
       const file = join(dir, 'config.json');
       if (text !== undefined) writeFileSync(file, text);
       const before = hashTree(join(dir, 'cdktf.out'));
-      const throughBinary = i % 4 === 0 || title === 'several mistakes';
+      const throughBinary = i % 4 === 0 || ALWAYS_THROUGH_BINARY.includes(title);
       const result = throughBinary ? await runEntry(dir, file) : await runInProcess(dir, file);
       if (throughBinary) spawned.push(title);
       outcomes.set(title, { ...result, before, after: hashTree(join(dir, 'cdktf.out')), entries: readdirSync(dir).sort() });
@@ -567,7 +647,7 @@ describe('bad config files through the app entry', () => {
 
   it('GIVEN the sample run through the binary THEN it covers several guardrail families and the several-mistakes file', () => {
     expect(spawned.length).toBeGreaterThanOrEqual(10);
-    expect(spawned).toContain('several mistakes');
+    for (const title of ALWAYS_THROUGH_BINARY) expect(spawned).toContain(title);
   });
 
   it('GIVEN several mistakes in two environments WHEN synthesized THEN every one is reported (not just the first) and nothing is written', () => {

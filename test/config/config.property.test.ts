@@ -48,7 +48,7 @@ function vpcArbitrary(seed: EnvSeed, side: 0 | 1) {
         vpcId: resourceId('vpc', `${seed.index}${side}`),
         letters: azLetters,
         subnetHex: hex(14),
-        allowedCidrs: fc.uniqueArray(fc.constantFrom('10.0.0.0/16', '10.1.0.0/16', '172.16.0.0/12', '2600:1f14::/56'), { minLength: 1, maxLength: 3 }),
+        allowedCidrs: fc.uniqueArray(fc.constantFrom('10.0.0.0/16', '10.1.0.0/16', '172.16.0.0/12', 'fd00:ec2::/56'), { minLength: 1, maxLength: 3 }),
         sourceSecurityGroupIds: fc.option(
           resourceId('sg', `${seed.index}${side}`).map((id) => [id]),
           { nil: undefined },

@@ -41,30 +41,70 @@ describe('config: secrets[i].rotation.roleArn', () => {
   });
 
   it.each([
-    ['a user', 'arn:aws:iam::111122223333:user/rotation'],
-    ['a wildcard', 'arn:aws:iam::111122223333:role/rotation-*'],
-    ['a Lambda function', LAMBDA],
-    ['not an ARN', 'db-rotation'],
-  ])('GIVEN %s as roleArn THEN the loader expects a role ARN', (_what, roleArn) => {
+    ['a user', 'arn:aws:iam::111122223333:user/rotation', 'expected an exact IAM role ARN "arn:<partition>:iam::<12-digit account>:role/<path/name>"'],
+    [
+      'a wildcard',
+      'arn:aws:iam::111122223333:role/rotation-*',
+      'expected an exact IAM role ARN such as "arn:aws:iam::111122223333:role/name", without "*" or "?"',
+    ],
+    ['an STS session', 'arn:aws:sts::111122223333:assumed-role/db-rotation/lambda', 'expected the IAM role ARN, not an STS session ARN'],
+    ['a Lambda function', LAMBDA, 'expected an exact IAM role ARN "arn:<partition>:iam::<12-digit account>:role/<path/name>"'],
+    ['not an ARN', 'db-rotation', 'expected an exact IAM role ARN "arn:<partition>:iam::<12-digit account>:role/<path/name>"'],
+  ])('GIVEN %s as roleArn THEN the loader expects an exact role ARN', (_what, roleArn, expected) => {
     expect(problemsOf(withRotation({ lambdaArn: LAMBDA, roleArn }))).toEqual([
-      `${S}.roleArn: found ${JSON.stringify(roleArn)}; expected the IAM role ARN of the rotation Lambda, such as "arn:aws:iam::111122223333:role/db-rotation" (no wildcards)`,
+      expect.stringContaining(`${S}.roleArn: found ${JSON.stringify(roleArn)}; ${expected}`),
+    ]);
+  });
+
+  const APP = 'an app principal would be denied the value through the app endpoint';
+  const EXEMPT = 'an exempt principal would let the Lambda manage secrets from anywhere';
+  const ADMIN = 'an admin principal that is also a rotation role reads secret values through the admin endpoint';
+  it.each([
+    ['an app principal', 'arn:aws:iam::111122223333:role/app', 'appVpc.principalArns[0] ("arn:aws:iam::111122223333:role/app") is it', APP],
+    [
+      'a break-glass principal',
+      'arn:aws:iam::111122223333:role/break-glass',
+      'breakGlassPrincipalArns[0] ("arn:aws:iam::111122223333:role/break-glass") is it',
+      EXEMPT,
+    ],
+    [
+      'an admin principal',
+      'arn:aws:iam::111122223333:role/secret-admin',
+      'adminVpc.principalArns[0] ("arn:aws:iam::111122223333:role/secret-admin") is it',
+      ADMIN,
+    ],
+  ])('GIVEN %s as the rotation role THEN the loader asks for a role of its own', (_what, roleArn, taken, why) => {
+    expect(problemsOf(withRotation({ lambdaArn: LAMBDA, roleArn }))).toEqual([
+      `${S}.roleArn: found ${JSON.stringify(roleArn)}; expected a role of the rotation Lambda's own, playing no other part: ${taken} (${why})`,
     ]);
   });
 
   it.each([
-    ['an app principal', 'arn:aws:iam::111122223333:role/app', 'appVpc.principalArns[0]'],
-    ['a break-glass principal', 'arn:aws:iam::111122223333:role/break-glass', 'breakGlassPrincipalArns[0]'],
-  ])('GIVEN %s as the rotation role THEN the loader asks for a role of its own', (_what, roleArn, taken) => {
-    expect(problemsOf(withRotation({ lambdaArn: LAMBDA, roleArn }))).toEqual([
-      `${S}.roleArn: found ${JSON.stringify(roleArn)}; expected a role of the rotation Lambda's own, not ${taken} (an app principal would be denied the value through the app endpoint; an exempt principal would let the Lambda manage secrets from anywhere)`,
+    ['adminVpc', 'arn:aws:iam::111122223333:role/secret-*', ADMIN],
+    ['adminVpc', 'arn:aws:iam::111122223333:role/secret-rot?tion', ADMIN],
+    ['appVpc', 'arn:aws:iam::111122223333:role/*-rotation', APP],
+  ])('GIVEN a %s principal pattern %s that matches the rotation role THEN the loader refuses the rotation role', (side, pattern, why) => {
+    const raw = withRotation({ lambdaArn: LAMBDA, roleArn: 'arn:aws:iam::111122223333:role/secret-rotation' });
+    raw.environments[0][side].principalArns = [pattern];
+    expect(problemsOf(raw)).toEqual([
+      `${S}.roleArn: found "arn:aws:iam::111122223333:role/secret-rotation"; expected a role of the rotation Lambda's own, playing no other part: ${side}.principalArns[0] (${JSON.stringify(pattern)}) matches it (${why})`,
     ]);
+  });
+
+  it('GIVEN admin and app patterns that do not match the rotation role THEN the config is accepted', () => {
+    const raw = withRotation({ lambdaArn: LAMBDA, roleArn: 'arn:aws:iam::111122223333:role/rotation/secret-rotation' });
+    raw.environments[0].adminVpc.principalArns = ['arn:aws:iam::111122223333:role/admins/*', 'arn:aws:iam::111122223333:role/secret-?dmin'];
+    raw.environments[0].appVpc.principalArns = ['arn:aws:iam::111122223333:role/app-*'];
+    expect(() => parseConfig(raw)).not.toThrow();
   });
 
   it('GIVEN the deploy role as the rotation role THEN the loader asks for a role of its own', () => {
     const raw = withRotation({ lambdaArn: LAMBDA, roleArn: 'arn:aws:iam::111122223333:role/platform-deploy' });
     raw.environments[0].deployRoleArn = 'arn:aws:iam::111122223333:role/platform-deploy';
     expect(problemsOf(raw)).toEqual([
-      expect.stringMatching(/^environments\[0\]\.secrets\[0\]\.rotation\.roleArn: found .*; expected a role of the rotation Lambda's own, not deployRoleArn /),
+      expect.stringMatching(
+        /^environments\[0\]\.secrets\[0\]\.rotation\.roleArn: found .*; expected a role of the rotation Lambda's own, playing no other part: deployRoleArn /,
+      ),
     ]);
   });
 

@@ -178,8 +178,16 @@ describe('admin stack of a config with rotation', () => {
     expect(endpointPolicy(json, 'secretsmanager').Statement[0].Condition).toEqual({ StringEquals: { 'aws:PrincipalAccount': '111122223333' } });
   });
 
-  it('GIVEN the rotation role also listed as an admin principal WHEN synthesized THEN the endpoint policy names it once', () => {
-    const json = adminStack((env) => env.adminVpc.principalArns.push(ROLE));
+  it('GIVEN the rotation role also listed as an admin principal THEN the loader refuses it (one part per principal); built without the loader, the endpoint policy names it once', () => {
+    const raw = defaultConfigJson();
+    raw.environments[0].secrets[0].rotation = ROTATION;
+    raw.environments[0].adminVpc.principalArns.push(ROLE);
+    expect(() => parseConfig(raw)).toThrow(/rotation\.roleArn: .*playing no other part: adminVpc\.principalArns\[1\]/);
+    raw.environments[0].adminVpc.principalArns.pop();
+    const config = parseConfig(raw);
+    config.environments[0].adminVpc.principalArns!.push(ROLE);
+    const [{ admin }] = buildStacks(Testing.app(), config);
+    const json = JSON.parse(Testing.synth(admin, true)) as TfJson;
     const listed = endpointPolicy(json, 'secretsmanager').Statement[0].Condition.ArnLike['aws:PrincipalArn'] as string[];
     expect(listed.filter((a) => a === ROLE)).toHaveLength(1);
   });

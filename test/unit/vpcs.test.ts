@@ -95,7 +95,18 @@ describe('shared checks', () => {
     ['10.0.0.0/25', false],
     ['10.300.0.0/16', false],
     ['2600:1f14::/56', false],
+    ['10.20.5.0/16', false],
+    ['010.20.0.0/16', false],
+    ['10.20.0.0/016', false],
   ])('isVpcCidr(%s) is %s', (cidr, expected) => {
     expect(isVpcCidr(cidr)).toBe(expected);
+  });
+
+  it.each([
+    ['10.20.5.0/16', /PLS_VPC_CIDR\] cidrBlock: found "10\.20\.5\.0\/16"; expected .*host bits.*did you mean "10\.20\.0\.0\/16"\?/],
+    ['010.20.0.0/16', /PLS_VPC_CIDR\] cidrBlock: found "010\.20\.0\.0\/16"; expected .*leading zeros.*did you mean "10\.20\.0\.0\/16"\?/],
+    ['10.20.5.0/8', /PLS_VPC_CIDR\] cidrBlock: found "10\.20\.5\.0\/8"; expected an IPv4 CIDR from \/16 to \/24/],
+  ])('GIVEN a PrivateVpc with cidrBlock %s THEN it is refused with the corrected form when there is one', (cidrBlock, message) => {
+    expect(() => new PrivateVpc(testStack(), 'vpc', { cidrBlock, availabilityZones: ['us-west-2a'], region: 'us-west-2' })).toThrow(message);
   });
 });
