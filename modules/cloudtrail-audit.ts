@@ -223,7 +223,8 @@ export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: Re
   if (record.eventType === 'AwsServiceEvent')
     return { ...base, path: 'aws-service', via: invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', flagged: false };
   if (invokedBy) {
-    const via = `AWS service ${invokedBy}`;
+    // The endpoint is part of the path: a cell of the report holds calls of one classification only.
+    const via = `AWS service ${invokedBy}${endpoint ? ` through ${endpoint}` : ''}`;
     const eventName = record.eventName ?? '';
     if (namesWatched(subjects, options.watched)) {
       if (service === 'kms' && matchesAny(eventName, KEY_USAGE_EVENT_NAMES) && !wildcardEquals(invokedBy, SECRETS_MANAGER_INVOKED_BY)) {
@@ -231,7 +232,7 @@ export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: Re
       }
       const management = service === 'kms' ? KEY_MANAGEMENT_EVENT_NAMES : SECRET_MANAGEMENT_EVENT_NAMES;
       if (matchesAny(eventName, management) && !(endpoint && options.adminEndpointIds?.has(endpoint))) {
-        return { ...base, path: 'service-management', via: endpoint ? `${via} through ${endpoint}` : via, flagged: true };
+        return { ...base, path: 'service-management', via, flagged: true };
       }
     }
     return { ...base, path: 'aws-service', via, flagged: false };
