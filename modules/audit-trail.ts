@@ -38,6 +38,12 @@ export interface AuditTrailProps extends EnvironmentScope {
   readonly logRetentionInDays?: number;
   /** The environment's interface endpoint ids (admin and app): calls through these are expected. */
   readonly endpointIds: readonly string[];
+  /**
+   * The admin VPC's endpoint ids: key or secret management made by another service on a caller's
+   * behalf (CloudFormation forward access sessions, …) is counted unless it came through one of these.
+   * @default - none: every such management call is counted
+   */
+  readonly adminEndpointIds?: readonly string[];
   /** Names of the secrets to watch. @default - none */
   readonly secretNames?: readonly string[];
   /** Keys to watch. @default - none */
@@ -68,8 +74,10 @@ const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
  * encrypted with its own customer-managed key) that delivers to a private, versioned, SSE-KMS S3
  * bucket writable only by this trail, and to a KMS-encrypted CloudWatch Logs group; or uses the log
  * group of an existing trail. Then metric filters count Secrets Manager and KMS calls on the
- * watched secrets and keys that did not come through the environment's endpoints, and an alarm
- * (optionally with a KMS-encrypted SNS topic) fires on the first one.
+ * watched secrets and keys that the access model denies (see {@link planOutsideEndpointFilters}:
+ * direct calls not through the environment's endpoints, management by another service for a caller
+ * outside the admin VPC, key usage via any service but Secrets Manager), and an alarm (optionally
+ * with a KMS-encrypted SNS topic) fires on the first one.
  */
 export class AuditTrail extends Construct {
   public readonly name: string;
@@ -127,6 +135,9 @@ export class AuditTrail extends Construct {
     props.endpointIds.forEach((e, i) => {
       if (!Token.isUnresolved(e)) assertResourceId('vpce', e, `audit.endpointIds[${i}]`);
     });
+    props.adminEndpointIds?.forEach((e, i) => {
+      if (!Token.isUnresolved(e)) assertResourceId('vpce', e, `audit.adminEndpointIds[${i}]`);
+    });
     props.ignoredRoleArns?.forEach((r, i) => {
       assertArnInPartition(r, props.partition, `audit.ignoredRoleArns[${i}]`);
       if (!ROLE_ARN.test(r))
@@ -142,6 +153,7 @@ export class AuditTrail extends Construct {
       region: props.region,
       accountId: props.accountId,
       endpointIds: props.endpointIds,
+      adminEndpointIds: props.adminEndpointIds,
       secretNames: props.secretNames ?? [],
       keys: props.keys ?? [],
       ignoredRoleArns: props.ignoredRoleArns,
@@ -263,10 +275,13 @@ export class AuditTrail extends Construct {
     }
 
     const namespace = terraformLiteral(props.metricNamespace ?? `PrivateLinkSecrets/${name}`);
-    this.plannedFilters.forEach((filter, i) => {
+    const filtersOfKind = new Map<string, number>();
+    this.plannedFilters.forEach((filter) => {
+      const n = (filtersOfKind.get(filter.kind) ?? 0) + 1;
+      filtersOfKind.set(filter.kind, n);
       this.metricFilters.push(
-        new CloudwatchLogMetricFilter(this, `outside-endpoints-${i + 1}`, {
-          name: `${name}-outside-endpoints-${i + 1}`,
+        new CloudwatchLogMetricFilter(this, `${filter.kind}-${n}`, {
+          name: `${name}-${filter.kind}-${n}`,
           logGroupName: this.logGroup ? this.logGroup.name : terraformLiteral(this.logGroupName),
           pattern: terraformLiteral(filter.pattern),
           metricTransformation: { name: OUTSIDE_ENDPOINT_METRIC, namespace, value: '1', defaultValue: '0', unit: 'Count' },
@@ -278,7 +293,7 @@ export class AuditTrail extends Construct {
       this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
         alarmName: `${name}-calls-outside-endpoints`,
         alarmDescription:
-          'Secrets Manager or KMS calls on the environment secrets and keys that did not come through its VPC endpoints (CloudTrail vpcEndpointId absent or another endpoint). Run `npm run audit` on the trail logs to see which.',
+          'Secrets Manager or KMS calls on the environment secrets and keys that the access model denies: direct calls not through its VPC endpoints (CloudTrail vpcEndpointId absent or another endpoint), key or secret management by another AWS service for a caller (userIdentity.invokedBy) outside the admin VPC, key usage via any service but Secrets Manager. Run `npm run audit` on the trail logs to see which.',
         namespace,
         metricName: OUTSIDE_ENDPOINT_METRIC,
         statistic: 'Sum',

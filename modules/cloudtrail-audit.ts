@@ -1,10 +1,15 @@
 import { gunzipSync } from 'zlib';
+import { wildcardEquals } from './metric-filter-pattern';
+import { KEY_MANAGEMENT_EVENT_NAMES, KEY_USAGE_EVENT_NAMES, SECRET_MANAGEMENT_EVENT_NAMES, SECRETS_MANAGER_INVOKED_BY } from './outside-endpoint-filter';
 
 /**
  * Audit of endpoint use from CloudTrail log files, as both AWS guides end: a call through an
- * interface endpoint carries `vpcEndpointId`. Pure functions: parse a file's bytes, classify each
- * Secrets Manager / KMS call by the path it took, summarise per secret and key. `npm run audit`
- * (tools/audit.ts) reads the files and prints {@link renderAuditReport}.
+ * interface endpoint carries `vpcEndpointId`; a call an AWS service makes on a caller's behalf
+ * carries `userIdentity.invokedBy`. Pure functions: parse a file's bytes, classify each Secrets
+ * Manager / KMS call by the path it took and flag what the access model (DESIGN.md §5) denies,
+ * summarise per secret and key. `npm run audit` (tools/audit.ts) reads the files and prints
+ * {@link renderAuditReport}. The rules are those of the alarm's metric filters
+ * (modules/outside-endpoint-filter.ts), and tests run records through both.
  */
 
 /**
@@ -113,7 +118,11 @@ export type CallPath =
   | 'other-endpoint'
   /** No `vpcEndpointId`: the public endpoint. */
   | 'no-endpoint'
-  /** An AWS service on the caller's behalf (`userIdentity.invokedBy`) or an AWS service event. */
+  /** Key or secret management by an AWS service (`userIdentity.invokedBy`), not through an admin endpoint. */
+  | 'service-management'
+  /** Key usage (Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*) by an AWS service other than Secrets Manager. */
+  | 'service-key-usage'
+  /** Any other call by an AWS service on a caller's behalf (key usage by Secrets Manager, reads, …), or an AWS service event. */
   | 'aws-service';
 
 /** One Secrets Manager or KMS call, classified. */
@@ -153,21 +162,81 @@ export function subjectsOf(record: CloudTrailRecord, service: AuditedService): s
   return [...out];
 }
 
+/** The keys and secrets of an environment, as the outputs of its stacks name them. */
+export interface WatchedSubjects {
+  /** Key ARNs (`arn:…:kms:…:key/<id>`). */
+  readonly keyArns: ReadonlySet<string>;
+  /** Secret names (ARNs reduced to names). */
+  readonly secretNames: ReadonlySet<string>;
+}
+
+/** What {@link classifyRecord} knows beside the expected endpoints. */
+export interface ClassifyOptions {
+  /**
+   * The admin VPC's endpoint ids: key or secret management by an AWS service on a caller's behalf is
+   * expected only through these.
+   * @default - none: every such management call is flagged
+   */
+  readonly adminEndpointIds?: ReadonlySet<string>;
+  /**
+   * The environment's keys and secrets: the rules on calls by AWS services apply to these only (other
+   * keys, such as the audit trail's own key that CloudTrail and CloudWatch Logs use, follow no access model here).
+   * @default - every key and secret
+   */
+  readonly watched?: WatchedSubjects;
+}
+
+function matchesAny(value: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => wildcardEquals(value, p));
+}
+
+/** Whether a call names one of the watched keys or secrets (every call does when none are watched). */
+function namesWatched(subjects: readonly string[], watched: WatchedSubjects | undefined): boolean {
+  if (!watched || (watched.keyArns.size === 0 && watched.secretNames.size === 0)) return true;
+  const keyIds = [...watched.keyArns].map((a) => a.slice(a.lastIndexOf('/') + 1));
+  return subjects.some((subject) => {
+    if (subject.startsWith('secret ')) return watched.secretNames.has(subject.slice('secret '.length));
+    const key = subject.slice('key '.length);
+    // A key named as requested (a denied call without resources): by ARN or bare id; an alias cannot be told.
+    return watched.keyArns.has(key) || keyIds.some((id) => key === id || key.endsWith(`/${id}`));
+  });
+}
+
 /**
- * Classifies a record: undefined when it is not a Secrets Manager or KMS event. With expected
- * endpoint ids, a call is flagged unless it came through one of them (or from an AWS service on the
- * caller's behalf); without, a call is flagged when it has no `vpcEndpointId` at all.
+ * Classifies a record: undefined when it is not a Secrets Manager or KMS event. Flags what the access
+ * model denies, as the alarm's metric filters count it:
+ * - a direct call (no `userIdentity.invokedBy`): with expected endpoint ids, unless it came through
+ *   one of them; without, when it has no `vpcEndpointId` at all;
+ * - key or secret management made by an AWS service on a caller's behalf (`invokedBy`, e.g.
+ *   CloudFormation forward access sessions) not through an admin endpoint;
+ * - key usage by an AWS service other than Secrets Manager (S3, EBS, …).
+ * Key usage by Secrets Manager on a caller's behalf, other calls by services, and AWS service events
+ * are not flagged.
  */
-export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: ReadonlySet<string>): AuditedCall | undefined {
+export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: ReadonlySet<string>, options: ClassifyOptions = {}): AuditedCall | undefined {
   const service = SERVICES[record.eventSource ?? ''];
   if (!service) return undefined;
   const subjects = subjectsOf(record, service);
   const base = { record, service, subjects };
   const invokedBy = record.userIdentity?.invokedBy;
-  if (invokedBy || record.eventType === 'AwsServiceEvent') {
-    return { ...base, path: 'aws-service', via: invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', flagged: false };
-  }
   const endpoint = record.vpcEndpointId;
+  if (record.eventType === 'AwsServiceEvent')
+    return { ...base, path: 'aws-service', via: invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', flagged: false };
+  if (invokedBy) {
+    // The endpoint is part of the path: a cell of the report holds calls of one classification only.
+    const via = `AWS service ${invokedBy}${endpoint ? ` through ${endpoint}` : ''}`;
+    const eventName = record.eventName ?? '';
+    if (namesWatched(subjects, options.watched)) {
+      if (service === 'kms' && matchesAny(eventName, KEY_USAGE_EVENT_NAMES) && !wildcardEquals(invokedBy, SECRETS_MANAGER_INVOKED_BY)) {
+        return { ...base, path: 'service-key-usage', via, flagged: true };
+      }
+      const management = service === 'kms' ? KEY_MANAGEMENT_EVENT_NAMES : SECRET_MANAGEMENT_EVENT_NAMES;
+      if (matchesAny(eventName, management) && !(endpoint && options.adminEndpointIds?.has(endpoint))) {
+        return { ...base, path: 'service-management', via, flagged: true };
+      }
+    }
+    return { ...base, path: 'aws-service', via, flagged: false };
+  }
   if (!endpoint) return { ...base, path: 'no-endpoint', via: 'no endpoint (public)', flagged: true };
   if (expectedEndpointIds.size === 0) return { ...base, path: 'endpoint', via: endpoint, flagged: false };
   return expectedEndpointIds.has(endpoint)
@@ -187,8 +256,8 @@ export interface AuditSummary {
 }
 
 /** Classifies every record and counts them per secret / key, call and path. */
-export function summarizeRecords(records: readonly CloudTrailRecord[], expectedEndpointIds: ReadonlySet<string>): AuditSummary {
-  const calls = records.map((r) => classifyRecord(r, expectedEndpointIds)).filter((c): c is AuditedCall => c !== undefined);
+export function summarizeRecords(records: readonly CloudTrailRecord[], expectedEndpointIds: ReadonlySet<string>, options: ClassifyOptions = {}): AuditSummary {
+  const calls = records.map((r) => classifyRecord(r, expectedEndpointIds, options)).filter((c): c is AuditedCall => c !== undefined);
   const bySubject = new Map<string, Map<string, Map<string, { count: number; flagged: boolean }>>>();
   for (const call of calls) {
     const subjects = call.subjects.length ? call.subjects : [`(${call.service} call naming no secret or key)`];
@@ -207,12 +276,27 @@ export function summarizeRecords(records: readonly CloudTrailRecord[], expectedE
   return { records: records.length, calls, otherEvents: records.length - calls.length, bySubject: sorted, flagged: calls.filter((c) => c.flagged) };
 }
 
-function describePath(call: AuditedCall): string {
+/** Why a flagged path is flagged, as the report names it. */
+export const FLAG_REASONS: Readonly<Partial<Record<CallPath, string>>> = {
+  'no-endpoint': 'not through an expected endpoint',
+  'other-endpoint': 'not through an expected endpoint',
+  'service-management': 'key or secret management by another AWS service for the caller, outside the admin VPC',
+  'service-key-usage': 'key usage via an AWS service other than Secrets Manager',
+};
+
+/** The reason a flagged call is flagged, with its particulars (the service, the endpoint). */
+export function describePath(call: AuditedCall): string {
+  const invokedBy = call.record.userIdentity?.invokedBy;
+  const forCaller = call.record.userIdentity?.type === 'AWSService' ? '' : ' for the caller';
   switch (call.path) {
     case 'no-endpoint':
       return 'no vpcEndpointId (public endpoint)';
     case 'other-endpoint':
       return `through ${call.via}, not an expected endpoint`;
+    case 'service-management':
+      return `management by ${invokedBy}${forCaller}, outside the admin VPC${call.record.vpcEndpointId ? ` (through ${call.record.vpcEndpointId})` : ''}`;
+    case 'service-key-usage':
+      return `key usage via ${invokedBy}${forCaller} (only Secrets Manager may use the keys on a caller's behalf)`;
     default:
       return call.via;
   }
@@ -225,6 +309,8 @@ export interface AuditReportContext {
   /** Where the expected endpoint ids came from, e.g. `--endpoint`, `outputs.json`. */
   readonly expectationSources?: readonly string[];
   readonly expectedEndpointIds: ReadonlySet<string>;
+  /** The admin endpoints and the watched keys and secrets the calls were classified with. @default - none */
+  readonly options?: ClassifyOptions;
 }
 
 /** The text `npm run audit` prints: per secret / key, which calls came through which endpoint; then the flagged calls. */
@@ -242,6 +328,19 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
   } else {
     lines.push('Expected endpoints: none given (--endpoint, --outputs, --synth): every call without a vpcEndpointId is flagged.');
   }
+  const admin = context.options?.adminEndpointIds;
+  lines.push(
+    admin?.size
+      ? `Admin endpoints: ${[...admin].sort().join(', ')}: management by an AWS service for a caller is expected only through these.`
+      : 'Admin endpoints: none given (--admin-endpoint, --admin-outputs, --synth): management by an AWS service for a caller is flagged wherever it came from.',
+  );
+  const watched = context.options?.watched;
+  const watchedCount = (watched?.keyArns.size ?? 0) + (watched?.secretNames.size ?? 0);
+  lines.push(
+    watchedCount
+      ? `Watched keys and secrets: ${watched!.keyArns.size} key${watched!.keyArns.size === 1 ? '' : 's'}, ${watched!.secretNames.size} secret${watched!.secretNames.size === 1 ? '' : 's'}: calls by AWS services are checked on these only.`
+      : 'Watched keys and secrets: none given (--outputs, --synth): calls by AWS services are checked on every key and secret.',
+  );
   for (const [subject, byCall] of summary.bySubject) {
     lines.push('', subject);
     const rows: string[][] = [];
@@ -256,9 +355,18 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
   }
   lines.push('');
   if (summary.flagged.length === 0) {
-    lines.push("No flagged calls: every Secrets Manager / KMS call came through an expected endpoint or from an AWS service on a caller's behalf.");
+    lines.push(
+      "No flagged calls: every direct Secrets Manager / KMS call came through an expected endpoint, and no AWS service made key or secret management outside the admin VPC or used a key on a caller's behalf other than Secrets Manager.",
+    );
   } else {
-    lines.push(`FLAGGED ${summary.flagged.length} call${summary.flagged.length === 1 ? '' : 's'} that did not come through an expected endpoint:`);
+    const reasons = new Map<string, number>();
+    for (const call of summary.flagged) {
+      const reason = FLAG_REASONS[call.path] ?? call.path;
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    lines.push(
+      `FLAGGED ${summary.flagged.length} call${summary.flagged.length === 1 ? '' : 's'} (${[...reasons].map(([reason, count]) => `${count} ${reason}`).join('; ')}):`,
+    );
     for (const call of summary.flagged) {
       const r = call.record;
       const who = r.userIdentity?.arn ?? r.userIdentity?.type ?? 'unknown principal';
@@ -285,6 +393,28 @@ export function endpointIdsFromTerraformOutputs(outputs: unknown): string[] {
     }
   }
   return [...ids].sort();
+}
+
+const KEY_ARN = /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const SECRET_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
+/**
+ * The keys and secrets in `terraform output -json` of a stack: every output value (string or list
+ * of strings) that is a KMS key ARN or a secret ARN, such as the admin stack's `key_arn_*` and `secret_arn_*`.
+ */
+export function watchedFromTerraformOutputs(outputs: unknown): { keyArns: string[]; secretNames: string[] } {
+  const keyArns = new Set<string>();
+  const secretNames = new Set<string>();
+  if (isObject(outputs)) {
+    for (const output of Object.values(outputs)) {
+      const value = isObject(output) && 'value' in output ? output.value : undefined;
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v === 'string' && KEY_ARN.test(v)) keyArns.add(v);
+        if (typeof v === 'string' && SECRET_ARN.test(v)) secretNames.add(secretNameOf(v));
+      }
+    }
+  }
+  return { keyArns: [...keyArns].sort(), secretNames: [...secretNames].sort() };
 }
 
 /** Endpoint ids in a Terraform state file (its root outputs, as `terraform output -json` shows them). */

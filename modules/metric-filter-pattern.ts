@@ -247,7 +247,8 @@ export function selectValue(event: unknown, selector: Selector): unknown {
   return node;
 }
 
-function wildcardEquals(actual: string, expected: string): boolean {
+/** Whether a value matches a pattern value as CloudWatch compares strings: `*` at the start or end is a wildcard. */
+export function wildcardEquals(actual: string, expected: string): boolean {
   if (expected === '*') return true;
   const starts = expected.startsWith('*');
   const ends = expected.endsWith('*');

@@ -101,6 +101,7 @@ export class AdminVpcStack extends EnvironmentStack {
     }
     this.audit = auditFromConfig(this, env, {
       endpointIds: [this.endpoints.secretsManager.endpointId, this.endpoints.kms.endpointId, appSecretsManagerEndpointId, appKmsEndpointId],
+      adminEndpointIds: [this.endpoints.secretsManager.endpointId, this.endpoints.kms.endpointId],
       keys: this.keys,
       secretNames: env.secrets.map((s) => s.name),
     });

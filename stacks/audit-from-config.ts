@@ -8,6 +8,8 @@ import { EnvironmentStack } from './environment-stack';
 export interface AuditSubjects {
   /** Ids of the admin stack's endpoints and the app stack's endpoints (any of them is an expected path). */
   readonly endpointIds: readonly string[];
+  /** Ids of the admin stack's endpoints (management by a service for a caller is expected only through these). */
+  readonly adminEndpointIds: readonly string[];
   /** The environment's keys. */
   readonly keys: readonly CustomerManagedKey[];
   /** The environment's secret names. */
@@ -30,6 +32,7 @@ export function auditFromConfig(stack: EnvironmentStack, env: EnvironmentConfig,
     bucketName: cfg.bucketName,
     logRetentionInDays: cfg.logRetentionInDays,
     endpointIds: subjects.endpointIds,
+    adminEndpointIds: subjects.adminEndpointIds,
     secretNames: subjects.secretNames,
     keys: subjects.keys.map((k) => ({ arn: k.keyArn, keyId: k.key.keyId, alias: k.alias })),
     // Terraform runs as the deploy role from outside the VPCs on every plan; its reads would keep the alarm firing.

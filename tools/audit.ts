@@ -3,34 +3,47 @@ import { join, resolve } from 'path';
 import {
   AUDIT_ENDPOINT_ID,
   AuditInputError,
+  ClassifyOptions,
   CloudTrailRecord,
   endpointIdsFromTerraformOutputs,
   endpointIdsFromTerraformState,
   parseCloudTrailFile,
   renderAuditReport,
   summarizeRecords,
+  watchedFromTerraformOutputs,
 } from '../modules/cloudtrail-audit';
 
 /**
  * `npm run audit -- [options] <file or directory>...`: which Secrets Manager / KMS calls in
- * CloudTrail log files came through which endpoint. Exit 0: nothing flagged; 1: a call did not come
- * through an expected endpoint, or a file could not be read; 2: usage error.
+ * CloudTrail log files came through which endpoint, and which the access model denies. Exit 0:
+ * nothing flagged; 1: a call was flagged, or a file could not be read; 2: usage error.
  */
 
 const USAGE = `Usage: npm run audit -- [options] <CloudTrail file or directory>...
 
 Reads CloudTrail log files ({"Records": [...]}, a single record or an array; plain or gzip, as
 delivered to S3: a directory is searched for *.json and *.json.gz) and prints, per secret and key,
-which Secrets Manager / KMS calls came through which VPC endpoint (vpcEndpointId).
+which Secrets Manager / KMS calls came through which VPC endpoint (vpcEndpointId) or AWS service
+(userIdentity.invokedBy), and flags the calls the access model denies.
 
 Options:
-  --endpoint vpce-...    an expected endpoint id (repeatable)
-  --outputs FILE         'terraform output -json' of a stack: its vpce- ids are expected (repeatable)
-  --synth DIR            a cdktf.out directory: the endpoint ids in its stacks' local Terraform state
-  -h, --help             this text
+  --endpoint vpce-...        an expected endpoint id (repeatable)
+  --admin-endpoint vpce-...  an expected endpoint id of the admin VPC (repeatable)
+  --outputs FILE             'terraform output -json' of a stack: its vpce- ids are expected, its key and
+                             secret ARNs watched (repeatable)
+  --admin-outputs FILE       the same, of the admin stack: its vpce- ids are the admin endpoints
+  --synth DIR                a cdktf.out directory: the same from its stacks' local Terraform state
+                             (the endpoints of the *admin-vpc stacks are the admin endpoints)
+  -h, --help                 this text
 
-Flags every call not through an expected endpoint; with no expectation, every call without a
-vpcEndpointId. Calls AWS services make on a caller's behalf (userIdentity.invokedBy) are not flagged.
+Flags:
+  - a direct call not through an expected endpoint (with no expectation, without a vpcEndpointId);
+  - key or secret management by an AWS service for the caller (userIdentity.invokedBy, such as
+    cloudformation.amazonaws.com) not through an admin endpoint;
+  - key usage (Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*) via any AWS service but Secrets Manager.
+Key usage by Secrets Manager for the caller, other calls by AWS services and AWS service events are
+not flagged. With watched keys or secrets (--outputs, --synth), calls by AWS services are checked on
+those only.
 Exit status: 0 nothing flagged; 1 flagged calls or unreadable files; 2 usage error.
 `;
 
@@ -45,7 +58,21 @@ export interface AuditIo {
 interface Options {
   readonly inputs: string[];
   readonly endpoints: Map<string, string>;
+  readonly adminEndpoints: Set<string>;
+  readonly keyArns: Set<string>;
+  readonly secretNames: Set<string>;
   readonly sources: string[];
+}
+
+/** What a stack's outputs give the audit. */
+interface FromOutputs {
+  readonly endpointIds: string[];
+  readonly keyArns: string[];
+  readonly secretNames: string[];
+}
+
+function fromOutputs(outputs: unknown): FromOutputs {
+  return { endpointIds: endpointIdsFromTerraformOutputs(outputs), ...watchedFromTerraformOutputs(outputs) };
 }
 
 function readJsonFile(file: string, what: string): unknown {
@@ -62,12 +89,12 @@ function readJsonFile(file: string, what: string): unknown {
   }
 }
 
-/** Endpoint ids from the local Terraform state of every stack in a cdktf.out directory. */
-function endpointIdsFromSynth(dir: string): string[] {
+/** Endpoint ids, admin endpoint ids and watched keys and secrets from the local Terraform state of every stack in a cdktf.out directory. */
+function fromSynth(dir: string): FromOutputs & { adminEndpointIds: string[] } {
   const manifest = readJsonFile(join(dir, 'manifest.json'), '--synth') as {
     stacks?: Record<string, { workingDirectory?: string; synthesizedStackPath?: string }>;
   };
-  const ids: string[] = [];
+  const found = { endpointIds: [] as string[], adminEndpointIds: [] as string[], keyArns: [] as string[], secretNames: [] as string[] };
   for (const [name, stack] of Object.entries(manifest.stacks ?? {})) {
     const json = readJsonFile(join(dir, stack.synthesizedStackPath ?? join('stacks', name, 'cdk.tf.json')), '--synth') as {
       terraform?: { backend?: { local?: { path?: string } } };
@@ -82,41 +109,62 @@ function endpointIdsFromSynth(dir: string): string[] {
     if (!existsSync(statePath)) {
       throw new UsageError(`--synth ${dir}: stack ${name} has no Terraform state at ${statePath} (not deployed?); deploy it or pass --endpoint / --outputs`);
     }
-    ids.push(...endpointIdsFromTerraformState(readJsonFile(statePath, `--synth state of ${name}`)));
+    const state = readJsonFile(statePath, `--synth state of ${name}`) as { outputs?: unknown };
+    const outputs = fromOutputs(isStateObject(state) ? state.outputs : undefined);
+    found.endpointIds.push(...endpointIdsFromTerraformState(state));
+    // Stack names: admin-vpc, or <environment>-admin-vpc (stacks/environment-stack.ts).
+    if (/(^|-)admin-vpc$/.test(name)) found.adminEndpointIds.push(...outputs.endpointIds);
+    found.keyArns.push(...outputs.keyArns);
+    found.secretNames.push(...outputs.secretNames);
   }
-  if (ids.length === 0) throw new UsageError(`--synth ${dir}: found no vpce- ids in the stacks' state outputs`);
-  return ids;
+  if (found.endpointIds.length === 0) throw new UsageError(`--synth ${dir}: found no vpce- ids in the stacks' state outputs`);
+  return found;
+}
+
+function isStateObject(value: unknown): value is { outputs?: unknown } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function parseArgs(args: readonly string[]): Options | 'help' {
-  const options: Options = { inputs: [], endpoints: new Map(), sources: [] };
+  const options: Options = { inputs: [], endpoints: new Map(), adminEndpoints: new Set(), keyArns: new Set(), secretNames: new Set(), sources: [] };
   const value = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     return v;
   };
+  const addSource = (source: string) => {
+    if (!options.sources.includes(source)) options.sources.push(source);
+  };
+  const addOutputs = (found: FromOutputs, source: string, admin: boolean) => {
+    found.endpointIds.forEach((id) => options.endpoints.set(id, source));
+    if (admin) found.endpointIds.forEach((id) => options.adminEndpoints.add(id));
+    found.keyArns.forEach((a) => options.keyArns.add(a));
+    found.secretNames.forEach((n) => options.secretNames.add(n));
+    addSource(source);
+  };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--endpoint') {
+    if (arg === '--endpoint' || arg === '--admin-endpoint') {
       const id = value(i, arg);
       if (!AUDIT_ENDPOINT_ID.test(id))
-        throw new UsageError(`--endpoint: found ${JSON.stringify(id)}; expected a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)`);
-      options.endpoints.set(id, '--endpoint');
-      if (!options.sources.includes('--endpoint')) options.sources.push('--endpoint');
+        throw new UsageError(`${arg}: found ${JSON.stringify(id)}; expected a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)`);
+      options.endpoints.set(id, arg);
+      if (arg === '--admin-endpoint') options.adminEndpoints.add(id);
+      addSource(arg);
       i += 1;
-    } else if (arg === '--outputs') {
+    } else if (arg === '--outputs' || arg === '--admin-outputs') {
       const file = value(i, arg);
-      const ids = endpointIdsFromTerraformOutputs(readJsonFile(file, '--outputs'));
-      if (ids.length === 0)
-        throw new UsageError(`--outputs ${file}: found no vpce- ids; expected 'terraform output -json' of a stack (with *_endpoint_id outputs)`);
-      ids.forEach((id) => options.endpoints.set(id, file));
-      options.sources.push(file);
+      const found = fromOutputs(readJsonFile(file, arg));
+      if (found.endpointIds.length === 0)
+        throw new UsageError(`${arg} ${file}: found no vpce- ids; expected 'terraform output -json' of a stack (with *_endpoint_id outputs)`);
+      addOutputs(found, file, arg === '--admin-outputs');
       i += 1;
     } else if (arg === '--synth') {
       const dir = value(i, arg);
-      endpointIdsFromSynth(dir).forEach((id) => options.endpoints.set(id, dir));
-      options.sources.push(dir);
+      const found = fromSynth(dir);
+      addOutputs(found, dir, false);
+      found.adminEndpointIds.forEach((id) => options.adminEndpoints.add(id));
       i += 1;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg}`);
@@ -187,8 +235,12 @@ export function main(args: readonly string[], io: AuditIo): number {
     }
   }
   const expected = new Set(options.endpoints.keys());
-  const summary = summarizeRecords(records, expected);
-  io.out(renderAuditReport(summary, { files: read, expectedEndpointIds: expected, expectationSources: options.sources }));
+  const classify: ClassifyOptions = {
+    adminEndpointIds: options.adminEndpoints,
+    watched: { keyArns: options.keyArns, secretNames: options.secretNames },
+  };
+  const summary = summarizeRecords(records, expected, classify);
+  io.out(renderAuditReport(summary, { files: read, expectedEndpointIds: expected, expectationSources: options.sources, options: classify }));
   if (bad) io.err(`${bad} input${bad === 1 ? '' : 's'} could not be read (see above); the others were audited.\n`);
   return summary.flagged.length || bad ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AuditTrail, AuditTrailProps } from '../../modules/audit-trail';
 import { classifyRecord, CloudTrailRecord } from '../../modules/cloudtrail-audit';
 import { matchesFilter, MAX_FILTER_PATTERN_LENGTH, parseFilterPattern } from '../../modules/metric-filter-pattern';
+import { KEY_MANAGEMENT_EVENT_NAMES } from '../../modules/outside-endpoint-filter';
 import { buildStacks } from '../../stacks/build-app';
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { onlyResource, policyOf, resourcesOf, synthJson, testStack, TfJson } from '../helpers/assertions';
@@ -184,23 +185,26 @@ describe('AuditTrail in the admin stack of stacks/config/audit.json', () => {
     ]);
   });
 
-  it('GIVEN "audit": {} THEN the metric filter reads the trail log group and the alarm watches exactly the metric it publishes, notifying a KMS-encrypted topic', () => {
-    const filter = onlyResource(admin, 'aws_cloudwatch_log_metric_filter');
+  it('GIVEN "audit": {} THEN the metric filters read the trail log group and the alarm watches exactly the one metric they publish, notifying a KMS-encrypted topic', () => {
+    const filters = resourcesOf(admin, 'aws_cloudwatch_log_metric_filter');
     const alarm = onlyResource(admin, 'aws_cloudwatch_metric_alarm');
     const topic = onlyResource(admin, 'aws_sns_topic');
-    expect(filter.log_group_name).toBe(`\${aws_cloudwatch_log_group.${logGroupName}.name}`);
-    expect(filter.metric_transformation).toEqual(expect.objectContaining({ value: '1', default_value: '0' }));
-    expect(alarm).toEqual(
-      expect.objectContaining({
-        metric_name: filter.metric_transformation.name,
-        namespace: filter.metric_transformation.namespace,
-        statistic: 'Sum',
-        threshold: 1,
-        comparison_operator: 'GreaterThanOrEqualToThreshold',
-        evaluation_periods: 1,
-        treat_missing_data: 'notBreaching',
-      }),
-    );
+    expect(filters.length).toBeGreaterThan(1);
+    for (const filter of filters) {
+      expect(filter.log_group_name).toBe(`\${aws_cloudwatch_log_group.${logGroupName}.name}`);
+      expect(filter.metric_transformation).toEqual(expect.objectContaining({ value: '1', default_value: '0' }));
+      expect(alarm).toEqual(
+        expect.objectContaining({
+          metric_name: filter.metric_transformation.name,
+          namespace: filter.metric_transformation.namespace,
+          statistic: 'Sum',
+          threshold: 1,
+          comparison_operator: 'GreaterThanOrEqualToThreshold',
+          evaluation_periods: 1,
+          treat_missing_data: 'notBreaching',
+        }),
+      );
+    }
     const topicName = Object.keys(admin.resource.aws_sns_topic)[0];
     expect(alarm.alarm_actions).toEqual([`\${aws_sns_topic.${topicName}.arn}`]);
     expect(topic.kms_master_key_id).toBe(auditKeyArn);
@@ -209,22 +213,45 @@ describe('AuditTrail in the admin stack of stacks/config/audit.json', () => {
     );
   });
 
-  it('GIVEN the synthesized pattern THEN it parses, names every admin and app endpoint, and is within 1,024 characters even with the longest ids', () => {
-    const filter = onlyResource(admin, 'aws_cloudwatch_log_metric_filter');
-    const resolved = resolvePattern(filter.pattern);
-    expect(() => parseFilterPattern(resolved)).not.toThrow();
-    for (const id of [APP_SM, APP_KMS, ADMIN_SM, ADMIN_KMS]) expect(resolved).toContain(`$.vpcEndpointId != "${id}"`);
-    expect(Buffer.byteLength(resolved)).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+  it('GIVEN the synthesized patterns THEN each parses and is within 1,024 characters even with the longest ids; direct calls name every endpoint, management by a service only the admin ones', () => {
+    const filters = Object.fromEntries(
+      Object.entries<TfJson>(admin.resource.aws_cloudwatch_log_metric_filter).map(([, f]) => [f.name as string, resolvePattern(f.pattern)]),
+    );
+    expect(Object.keys(filters).sort()).toEqual([
+      'privatelink-audit-outside-endpoints-1',
+      'privatelink-audit-service-key-management-1',
+      'privatelink-audit-service-key-usage-1',
+      'privatelink-audit-service-secret-management-1',
+    ]);
+    for (const resolved of Object.values(filters)) {
+      expect(() => parseFilterPattern(resolved)).not.toThrow();
+      expect(Buffer.byteLength(resolved)).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+    }
+    for (const id of [APP_SM, APP_KMS, ADMIN_SM, ADMIN_KMS]) expect(filters['privatelink-audit-outside-endpoints-1']).toContain(`$.vpcEndpointId != "${id}"`);
+    for (const kind of ['secret', 'key']) {
+      const management = filters[`privatelink-audit-service-${kind}-management-1`];
+      for (const id of [ADMIN_SM, ADMIN_KMS]) expect(management).toContain(`$.vpcEndpointId != "${id}"`);
+      for (const id of [APP_SM, APP_KMS]) expect(management).not.toContain(id);
+    }
+    expect(filters['privatelink-audit-service-key-usage-1']).toContain('$.userIdentity.invokedBy != "secretsmanager.*"');
     const stacks = buildStacks(Testing.app(), parseConfig(exampleConfigJson('audit.json'), 'audit.json'));
     const planned = stacks[0].admin.audit!.plannedFilters;
-    expect(planned).toHaveLength(1);
-    expect(planned[0].watches).toEqual(['secret app/db-password', 'key alias/app-data']);
-    expect(planned[0].maxLength).toBeGreaterThanOrEqual(Buffer.byteLength(resolved));
-    expect(planned[0].maxLength).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+    expect(planned.map((f) => [f.kind, f.watches])).toEqual([
+      ['outside-endpoints', ['secret app/db-password', 'key alias/app-data']],
+      ['service-secret-management', ['secret app/db-password']],
+      ['service-key-management', ['key alias/app-data']],
+      ['service-key-usage', ['key alias/app-data']],
+    ]);
+    for (const f of planned) {
+      expect(f.maxLength).toBeGreaterThanOrEqual(Buffer.byteLength(filters[`privatelink-audit-${f.kind}-1`]));
+      expect(f.maxLength).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+    }
   });
 
-  describe('the pattern, evaluated on CloudTrail records', () => {
-    const pattern = parseFilterPattern(resolvePattern(onlyResource(admin, 'aws_cloudwatch_log_metric_filter').pattern));
+  describe('the patterns, evaluated on CloudTrail records', () => {
+    const patterns = resourcesOf(admin, 'aws_cloudwatch_log_metric_filter').map((f) => parseFilterPattern(resolvePattern(f.pattern)));
+    /** Whether the alarm counts a record: one of the filters matches it. */
+    const counted = (record: unknown) => patterns.some((p) => matchesFilter(p, record));
     const kmsOnOurKey = (changes: Record<string, unknown>) => {
       const r = guideRecord(GUIDE_KMS);
       r.resources[0].ARN = KEY_ARN;
@@ -236,6 +263,7 @@ describe('AuditTrail in the admin stack of stacks/config/audit.json', () => {
       requestParameters: { secretId: 'app/db-password' },
       ...changes,
     });
+    const CFN = 'cloudformation.amazonaws.com';
     const cases: [string, Record<string, any>, boolean][] = [
       ['the KMS guide record as published (a key of another account and region)', guideRecord(GUIDE_KMS), false],
       ['the KMS guide record on our key through the app KMS endpoint', kmsOnOurKey({}), false],
@@ -256,8 +284,24 @@ describe('AuditTrail in the admin stack of stacks/config/audit.json', () => {
         false,
       ],
       [
+        'GenerateDataKey by Secrets Manager on a caller’s behalf, the key named by ARN',
+        makeRecord({ service: 'kms', eventName: 'GenerateDataKey', keyId: KEY_ARN, keyArn: KEY_ARN, invokedBy: 'secretsmanager.amazonaws.com' }),
+        false,
+      ],
+      [
         'an AWS service event on our key (rotation), no endpoint',
         makeRecord({ service: 'kms', eventName: 'RotateKey', keyArn: KEY_ARN, eventType: 'AwsServiceEvent' }),
+        false,
+      ],
+      [
+        'an AWS service event on our secret (RotationSucceeded, invokedBy Secrets Manager)',
+        makeRecord({
+          service: 'secretsmanager',
+          eventName: 'RotationSucceeded',
+          secretId: SECRET_ARN,
+          invokedBy: 'secretsmanager.amazonaws.com',
+          eventType: 'AwsServiceEvent',
+        }),
         false,
       ],
       [
@@ -271,22 +315,111 @@ describe('AuditTrail in the admin stack of stacks/config/audit.json', () => {
         makeRecord({ service: 'kms', eventName: 'GenerateDataKey', keyId: 'arn:aws:kms:us-west-2:111122223333:alias/app-data', vpcEndpointId: APP_KMS }),
         false,
       ],
+      // Management by another service on the caller's behalf (CloudFormation forward access sessions).
+      [
+        'UpdateSecret by CloudFormation for the caller, no endpoint',
+        makeRecord({ service: 'secretsmanager', eventName: 'UpdateSecret', secretId: SECRET_ARN, invokedBy: CFN }),
+        true,
+      ],
+      [
+        'PutResourcePolicy by CloudFormation on our secret by name',
+        makeRecord({ service: 'secretsmanager', eventName: 'PutResourcePolicy', secretId: 'app/db-password', invokedBy: CFN }),
+        true,
+      ],
+      [
+        'DeleteSecret by CloudFormation through the admin Secrets Manager endpoint',
+        makeRecord({ service: 'secretsmanager', eventName: 'DeleteSecret', secretId: SECRET_ARN, invokedBy: CFN, vpcEndpointId: ADMIN_SM }),
+        false,
+      ],
+      [
+        'UpdateSecret by CloudFormation through the app endpoint (not the admin VPC)',
+        makeRecord({ service: 'secretsmanager', eventName: 'UpdateSecret', secretId: SECRET_ARN, invokedBy: CFN, vpcEndpointId: APP_SM }),
+        true,
+      ],
+      [
+        'DescribeSecret by CloudFormation (a read, not management)',
+        makeRecord({ service: 'secretsmanager', eventName: 'DescribeSecret', secretId: SECRET_ARN, invokedBy: CFN }),
+        false,
+      ],
+      [
+        'UpdateSecret by CloudFormation on another secret',
+        makeRecord({ service: 'secretsmanager', eventName: 'UpdateSecret', secretId: 'other/secret', invokedBy: CFN }),
+        false,
+      ],
+      [
+        'PutKeyPolicy by CloudFormation for the caller, no endpoint',
+        makeRecord({ service: 'kms', eventName: 'PutKeyPolicy', keyId: KEY_ID, keyArn: KEY_ARN, invokedBy: CFN }),
+        true,
+      ],
+      [
+        'ScheduleKeyDeletion by CloudFormation, denied, the key named by alias',
+        makeRecord({ service: 'kms', eventName: 'ScheduleKeyDeletion', keyId: 'alias/app-data', invokedBy: CFN, errorCode: 'AccessDenied' }),
+        true,
+      ],
+      [
+        'ScheduleKeyDeletion by CloudFormation through the admin KMS endpoint',
+        makeRecord({ service: 'kms', eventName: 'ScheduleKeyDeletion', keyArn: KEY_ARN, invokedBy: CFN, vpcEndpointId: ADMIN_KMS }),
+        false,
+      ],
+      [
+        'CreateGrant by EC2 for the caller (an encrypted volume)',
+        makeRecord({ service: 'kms', eventName: 'CreateGrant', keyArn: KEY_ARN, invokedBy: 'ec2.amazonaws.com' }),
+        true,
+      ],
+      [
+        'DescribeKey by CloudFormation (a read, not management)',
+        makeRecord({ service: 'kms', eventName: 'DescribeKey', keyArn: KEY_ARN, invokedBy: CFN }),
+        false,
+      ],
+      // Key usage through another service.
+      ['Decrypt via S3 for the caller (SSE-KMS)', makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com' }), true],
+      [
+        'Decrypt via S3 for the caller through the app KMS endpoint',
+        makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com', vpcEndpointId: APP_KMS }),
+        true,
+      ],
+      [
+        'Decrypt by EBS as itself (AWSService identity, under a grant)',
+        makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'ebs.amazonaws.com', identityType: 'AWSService' }),
+        true,
+      ],
+      [
+        'GenerateDataKeyWithoutPlaintext via EC2 naming the key by id',
+        makeRecord({ service: 'kms', eventName: 'GenerateDataKeyWithoutPlaintext', keyId: KEY_ID, invokedBy: 'ec2.amazonaws.com' }),
+        true,
+      ],
+      ['ReEncryptFrom via S3', makeRecord({ service: 'kms', eventName: 'ReEncryptFrom', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com' }), true],
+      [
+        'Decrypt via S3 on a key of another account',
+        makeRecord({
+          service: 'kms',
+          eventName: 'Decrypt',
+          keyArn: KEY_ARN.replace('111122223333', '444455556666').replace(KEY_ID, '0000abcd-12ab-34cd-56ef-1234567890ab'),
+          invokedBy: 's3.amazonaws.com',
+        }),
+        false,
+      ],
     ];
     it.each(cases.map(([label, record, expected]) => [label, expected, record] as const))(
-      'GIVEN %s WHEN the filter runs THEN it counts the call: %s',
+      'GIVEN %s WHEN the filters run THEN the alarm counts the call: %s',
       (_, expected, record) => {
-        expect(matchesFilter(pattern, record)).toBe(expected);
+        expect(counted(record)).toBe(expected);
       },
     );
 
-    it('GIVEN every case above WHEN npm run audit classifies it with the four endpoints expected THEN it flags exactly the calls on our secret and key that the alarm counts', () => {
+    it('GIVEN every case above WHEN the filters run THEN no call is counted by two filters (the kinds do not overlap)', () => {
+      for (const [, record] of cases) expect(patterns.filter((p) => matchesFilter(p, record)).length).toBeLessThanOrEqual(1);
+    });
+
+    it('GIVEN every case above WHEN npm run audit classifies it with the four endpoints expected and the admin ones known THEN it flags exactly the calls on our secret and key that the alarm counts', () => {
       const expected = new Set([APP_SM, APP_KMS, ADMIN_SM, ADMIN_KMS]);
+      const options = { adminEndpointIds: new Set([ADMIN_SM, ADMIN_KMS]) };
       const ours = cases.filter(
         ([, r]) => JSON.stringify(r).includes('app/db-password') || JSON.stringify(r).includes(KEY_ID) || JSON.stringify(r).includes('alias/app-data'),
       );
-      expect(ours.length).toBeGreaterThan(8);
+      expect(ours.length).toBeGreaterThan(25);
       for (const [label, record] of ours) {
-        expect({ label, flagged: classifyRecord(record as CloudTrailRecord, expected)!.flagged }).toEqual({ label, flagged: matchesFilter(pattern, record) });
+        expect({ label, flagged: classifyRecord(record as CloudTrailRecord, expected, options)!.flagged }).toEqual({ label, flagged: counted(record) });
       }
     });
   });
@@ -299,7 +432,9 @@ describe('AuditTrail options', () => {
     for (const type of ['aws_cloudtrail', 'aws_s3_bucket', 'aws_kms_key', 'aws_sns_topic', 'aws_cloudwatch_log_group', 'aws_iam_role']) {
       expect(resourcesOf(json, type)).toHaveLength(0);
     }
-    expect(onlyResource(json, 'aws_cloudwatch_log_metric_filter').log_group_name).toBe('org-trail/cloudtrail');
+    const filters = resourcesOf(json, 'aws_cloudwatch_log_metric_filter');
+    expect(filters).toHaveLength(4);
+    for (const filter of filters) expect(filter.log_group_name).toBe('org-trail/cloudtrail');
     expect(onlyResource(json, 'aws_cloudwatch_metric_alarm').alarm_actions).toEqual(['arn:aws:sns:us-west-2:111122223333:security-alerts']);
   });
 
@@ -315,8 +450,13 @@ describe('AuditTrail options', () => {
     const secretNames = Array.from({ length: 12 }, (_, i) => `team-${i}/service-database-credentials`);
     const keys = Array.from({ length: 3 }, (_, i) => ({ arn: `${KEY_ARN.slice(0, -1)}${i}`, keyId: `${KEY_ID.slice(0, -1)}${i}`, alias: `alias/team-${i}` }));
     const { stack, audit } = auditStack({ secretNames, keys, endpointIds: [ADMIN_SM, ADMIN_KMS, 'vpce-0cccccccccccccccc', 'vpce-0dddddddddddddddd'] });
-    expect(audit.plannedFilters.length).toBeGreaterThan(1);
-    expect(audit.plannedFilters.flatMap((f) => f.watches)).toEqual([...secretNames.map((n) => `secret ${n}`), ...keys.map((k) => `key ${k.alias}`)]);
+    const outside = audit.plannedFilters.filter((f) => f.kind === 'outside-endpoints');
+    expect(outside.length).toBeGreaterThan(1);
+    expect(outside.flatMap((f) => f.watches)).toEqual([...secretNames.map((n) => `secret ${n}`), ...keys.map((k) => `key ${k.alias}`)]);
+    const watchesOf = (kind: string) => audit.plannedFilters.filter((f) => f.kind === kind).flatMap((f) => f.watches);
+    expect(watchesOf('service-secret-management')).toEqual(secretNames.map((n) => `secret ${n}`));
+    expect(watchesOf('service-key-management')).toEqual(keys.map((k) => `key ${k.alias}`));
+    expect(watchesOf('service-key-usage')).toEqual(keys.map((k) => `key ${k.alias}`));
     for (const f of audit.plannedFilters) {
       expect(f.maxLength).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
       expect(Buffer.byteLength(f.pattern)).toBe(f.maxLength); // literal ids: no reference left to grow
@@ -336,6 +476,51 @@ describe('AuditTrail options', () => {
     const pattern = parseFilterPattern(audit.plannedFilters[0].pattern);
     expect(matchesFilter(pattern, makeRecord({ service: 'kms', eventName: 'DescribeKey', keyArn: KEY_ARN, roleArn: deploy }))).toBe(false);
     expect(matchesFilter(pattern, makeRecord({ service: 'kms', eventName: 'DescribeKey', keyArn: KEY_ARN }))).toBe(true);
+  });
+
+  it('GIVEN a deploy role to ignore WHEN CloudFormation manages a key or S3 uses it for that role THEN nothing is counted, but the same for another role is', () => {
+    const deploy = 'arn:aws:iam::111122223333:role/platform-deploy';
+    const { audit } = auditStack({ ignoredRoleArns: [deploy] });
+    const patterns = audit.plannedFilters.map((f) => parseFilterPattern(f.pattern));
+    const counted = (r: CloudTrailRecord) => patterns.some((p) => matchesFilter(p, r));
+    for (const roleArn of [deploy, 'arn:aws:iam::111122223333:role/app']) {
+      const management = makeRecord({ service: 'kms', eventName: 'PutKeyPolicy', keyArn: KEY_ARN, invokedBy: 'cloudformation.amazonaws.com', roleArn });
+      const usage = makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com', roleArn });
+      expect([counted(management), counted(usage)]).toEqual(roleArn === deploy ? [false, false] : [true, true]);
+    }
+  });
+
+  it('GIVEN no admin endpoint ids WHEN a service manages a key through an endpoint THEN it is counted whatever the endpoint', () => {
+    const { audit } = auditStack({ adminEndpointIds: undefined });
+    const patterns = audit.plannedFilters.map((f) => parseFilterPattern(f.pattern));
+    const record = makeRecord({
+      service: 'kms',
+      eventName: 'DisableKey',
+      keyArn: KEY_ARN,
+      invokedBy: 'cloudformation.amazonaws.com',
+      vpcEndpointId: ADMIN_KMS,
+    });
+    expect(patterns.filter((p) => matchesFilter(p, record))).toHaveLength(1);
+    const { audit: withAdmin } = auditStack({ adminEndpointIds: [ADMIN_SM, ADMIN_KMS] });
+    expect(withAdmin.plannedFilters.some((f) => matchesFilter(parseFilterPattern(f.pattern), record))).toBe(false);
+  });
+
+  it('GIVEN secrets only WHEN planned THEN there is no key filter, and key usage via a service is not looked for', () => {
+    const { audit } = auditStack({ keys: [] });
+    expect(audit.plannedFilters.map((f) => f.kind)).toEqual(['outside-endpoints', 'service-secret-management']);
+  });
+
+  it('GIVEN ignored roles too many for one management pattern WHEN planned THEN the event names are split over filters that together cover every management action, each within 1,024 characters', () => {
+    const ignoredRoleArns = Array.from({ length: 4 }, (_, i) => `arn:aws:iam::111122223333:role/platform-deployment-pipeline-${i}`);
+    const { audit } = auditStack({ ignoredRoleArns, adminEndpointIds: [ADMIN_SM, ADMIN_KMS] });
+    const keyManagement = audit.plannedFilters.filter((f) => f.kind === 'service-key-management');
+    expect(keyManagement.length).toBeGreaterThan(1);
+    for (const f of audit.plannedFilters) expect(f.maxLength).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+    const patterns = keyManagement.map((f) => parseFilterPattern(f.pattern));
+    for (const eventName of KEY_MANAGEMENT_EVENT_NAMES.map((n) => n.replace('*', 'Something'))) {
+      const record = makeRecord({ service: 'kms', eventName, keyArn: KEY_ARN, invokedBy: 'cloudformation.amazonaws.com' });
+      expect({ eventName, counted: patterns.filter((p) => matchesFilter(p, record)).length }).toEqual({ eventName, counted: 1 });
+    }
   });
 
   it('GIVEN nothing to watch WHEN synthesized THEN the trail records but no filter or alarm is made', () => {
@@ -375,6 +560,16 @@ describe('AuditTrail guardrails', () => {
       'a secret name too long for any filter',
       { secretNames: ['s'.repeat(512)] },
       /\[PLS_FILTER_PATTERN_TOO_LONG\] audit: found a metric filter pattern of \d+ characters for secret s+ alone/,
+    ],
+    [
+      'a vpc- id where an admin endpoint id belongs',
+      { adminEndpointIds: ['vpc-0123456789abcdef0'] },
+      /\[PLS_BAD_RESOURCE_ID\] audit\.adminEndpointIds\[0\].*this is a vpc- id/,
+    ],
+    [
+      'more secrets than one log group has metric filters for',
+      { secretNames: Array.from({ length: 120 }, (_, i) => `team-${i}/${'x'.repeat(300)}`) },
+      /\[PLS_TOO_MANY_METRIC_FILTERS\] audit: found \d+ metric filters for 120 secrets and 1 keys; expected at most 100/,
     ],
   ])('GIVEN %s WHEN constructed THEN it is rejected naming the field', (_, props, message) => {
     expect(() => auditStack(props)).toThrow(message);

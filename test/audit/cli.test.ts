@@ -16,6 +16,7 @@ const ROOT = join(__dirname, '..', '..');
 const SM = 'vpce-1234a5678b9012c';
 const KMS = 'vpce-0295a3caf8414c94a';
 const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const ADMIN_KMS = 'vpce-0bbbbbbbbbbbbbbbb';
 
 interface Run {
   readonly status: number | null;
@@ -78,7 +79,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     const run = node('audit', ['--endpoint', SM, FIXTURES]);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
-      /FLAGGED 1 call that did not come through an expected endpoint:\n {2}2018-01-16T05:46:57Z {2}kms GenerateDataKey .* by arn:aws:iam::111122223333:user\/Alice from 172\.01\.01\.001 {2}through vpce-0295a3caf8414c94a, not an expected endpoint/,
+      /FLAGGED 1 call \(1 not through an expected endpoint\):\n {2}2018-01-16T05:46:57Z {2}kms GenerateDataKey .* by arn:aws:iam::111122223333:user\/Alice from 172\.01\.01\.001 {2}through vpce-0295a3caf8414c94a, not an expected endpoint/,
     );
   });
 
@@ -111,10 +112,42 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     expect(run.stdout).toContain('No flagged calls');
   });
 
+  it('GIVEN a trail with calls services made for callers and the admin endpoints WHEN audited THEN management outside the admin VPC and key usage via S3 are flagged with their reasons, the rest passes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pls-trail-'));
+    const CFN = 'cloudformation.amazonaws.com';
+    const records = [
+      makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'secretsmanager.amazonaws.com' }),
+      makeRecord({ service: 'kms', eventName: 'PutKeyPolicy', keyArn: KEY_ARN, invokedBy: CFN, vpcEndpointId: ADMIN_KMS }),
+      makeRecord({ service: 'kms', eventName: 'PutKeyPolicy', keyArn: KEY_ARN, invokedBy: CFN }),
+      makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com' }),
+    ];
+    writeFileSync(join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+    const run = node('audit', ['--endpoint', SM, '--endpoint', KMS, '--admin-endpoint', ADMIN_KMS, dir]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`Admin endpoints: ${ADMIN_KMS}: management by an AWS service for a caller is expected only through these.`);
+    expect(run.stdout).toContain(
+      'FLAGGED 2 calls (1 key or secret management by another AWS service for the caller, outside the admin VPC; 1 key usage via an AWS service other than Secrets Manager):',
+    );
+    expect(run.stdout).toContain('management by cloudformation.amazonaws.com for the caller, outside the admin VPC');
+    expect(run.stdout).toContain('key usage via s3.amazonaws.com for the caller');
+    expect(run.stdout).toMatch(/PutKeyPolicy +AWS service cloudformation\.amazonaws\.com +1 {2}FLAGGED\n/);
+    expect(run.stdout).toMatch(/PutKeyPolicy +AWS service cloudformation\.amazonaws\.com through vpce-0bbbbbbbbbbbbbbbb +1\n/);
+    expect(run.stdout).toMatch(/Decrypt +AWS service secretsmanager\.amazonaws\.com +1\n/);
+  });
+
+  it('GIVEN the usage WHEN asked THEN it names the admin endpoint options and what is flagged', () => {
+    const run = node('audit', ['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('--admin-endpoint vpce-');
+    expect(run.stdout).toContain('--admin-outputs FILE');
+    expect(run.stdout).toContain('key usage (Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*) via any AWS service but Secrets Manager');
+  });
+
   it.each([
     [[], /audit: no CloudTrail files given/],
     [['--endpoint', 'vpc-0a1b2c3d', GUIDE_KMS], /--endpoint: found "vpc-0a1b2c3d"; expected a vpce- id/],
     [['--endpoint'], /--endpoint needs a value/],
+    [['--admin-endpoint', 'vpc-0a1b2c3d', GUIDE_KMS], /--admin-endpoint: found "vpc-0a1b2c3d"; expected a vpce- id/],
     [['--since', '1d', GUIDE_KMS], /unknown option --since/],
     [['--outputs', '/nonexistent/outputs.json', GUIDE_KMS], /--outputs \/nonexistent\/outputs\.json: cannot read \(ENOENT\)/],
   ])('GIVEN the arguments %j WHEN run THEN exit 2 with the problem and the usage', (args, message) => {
@@ -149,10 +182,29 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     const state = (ids: string[]) =>
       JSON.stringify({ version: 4, outputs: Object.fromEntries(ids.map((id, i) => [`e${i}_endpoint_id`, { value: id, type: 'string' }])) });
     writeFileSync(join(project, 'terraform.app-vpc.tfstate'), state([SM, KMS]));
-    writeFileSync(join(project, 'terraform.admin-vpc.tfstate'), state(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbbb']));
+    writeFileSync(join(project, 'terraform.admin-vpc.tfstate'), state(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbbb', KEY_ARN]));
     const run = node('audit', ['--synth', outdir, FIXTURES]);
     expect(run.stdout).toContain(`Expected endpoints: ${KMS}, vpce-0aaaaaaaaaaaaaaaa, vpce-0bbbbbbbbbbbbbbbb, ${SM} (from ${outdir}).`);
+    expect(run.stdout).toContain(
+      'Admin endpoints: vpce-0aaaaaaaaaaaaaaaa, vpce-0bbbbbbbbbbbbbbbb: management by an AWS service for a caller is expected only through these.',
+    );
+    expect(run.stdout).toContain('Watched keys and secrets: 1 key, 0 secrets: calls by AWS services are checked on these only.');
     expect(run.status).toBe(0);
+    // CloudTrail encrypting its log files with the audit key (not watched) passes; S3 using the watched key does not.
+    const trail = join(project, 'trail.json');
+    const auditKey = KEY_ARN.replace('1234abcd', '0000aaaa');
+    writeFileSync(
+      trail,
+      JSON.stringify({
+        Records: [
+          makeRecord({ service: 'kms', eventName: 'GenerateDataKey', keyArn: auditKey, invokedBy: 'cloudtrail.amazonaws.com', identityType: 'AWSService' }),
+          makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com' }),
+        ],
+      }),
+    );
+    const services = node('audit', ['--synth', outdir, trail]);
+    expect(services.status).toBe(1);
+    expect(services.stdout).toContain('FLAGGED 1 call (1 key usage via an AWS service other than Secrets Manager):');
   });
 
   it('GIVEN the npm script WHEN run as a user runs it THEN it builds, audits and exits with the audit status', () => {

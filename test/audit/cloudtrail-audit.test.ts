@@ -9,6 +9,7 @@ import {
   renderAuditReport,
   secretNameOf,
   summarizeRecords,
+  watchedFromTerraformOutputs,
 } from '../../modules/cloudtrail-audit';
 import { GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './records';
 
@@ -158,8 +159,140 @@ describe('classifying calls', () => {
     );
     expect(text).toMatch(/\n {2}Decrypt {2}vpce-0123456789abcdef0 {2}1 {2}FLAGGED\n/);
     expect(text).toMatch(
-      /FLAGGED 1 call that did not come through an expected endpoint:\n {2}\S+ {2}kms Decrypt {2}key arn:aws:kms:us-west-2:\S+ {2}by arn:aws:sts::111122223333:assumed-role\/intruder\/\S+ from 10\.20\.1\.15 {2}through vpce-0123456789abcdef0, not an expected endpoint/,
+      /FLAGGED 1 call \(1 not through an expected endpoint\):\n {2}\S+ {2}kms Decrypt {2}key arn:aws:kms:us-west-2:\S+ {2}by arn:aws:sts::111122223333:assumed-role\/intruder\/\S+ from 10\.20\.1\.15 {2}through vpce-0123456789abcdef0, not an expected endpoint/,
     );
+  });
+});
+
+describe('calls AWS services make', () => {
+  const expectBoth = new Set([SM_ENDPOINT, KMS_ENDPOINT]);
+  const ADMIN_SM = 'vpce-0aaaaaaaaaaaaaaaa';
+  const ADMIN_KMS = 'vpce-0bbbbbbbbbbbbbbbb';
+  const admin = { adminEndpointIds: new Set([ADMIN_SM, ADMIN_KMS]) };
+  const CFN = 'cloudformation.amazonaws.com';
+  const SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:app/db-password-AbCdEf';
+  const AUDIT_KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/0000aaaa-12ab-34cd-56ef-1234567890ab';
+  const classify = (spec: Parameters<typeof makeRecord>[0], options: Parameters<typeof classifyRecord>[2] = admin) => {
+    const call = classifyRecord(makeRecord(spec), expectBoth, options)!;
+    return [call.path, call.flagged];
+  };
+
+  it.each<[string, Parameters<typeof makeRecord>[0]]>([
+    ['UpdateSecret', { service: 'secretsmanager', eventName: 'UpdateSecret', secretId: SECRET_ARN, invokedBy: CFN }],
+    [
+      'PutResourcePolicy through the app endpoint',
+      { service: 'secretsmanager', eventName: 'PutResourcePolicy', secretId: SECRET_ARN, invokedBy: CFN, vpcEndpointId: SM_ENDPOINT },
+    ],
+    ['PutKeyPolicy', { service: 'kms', eventName: 'PutKeyPolicy', keyArn: KEY_ARN, invokedBy: CFN }],
+    [
+      'ScheduleKeyDeletion, denied, the key named by alias',
+      { service: 'kms', eventName: 'ScheduleKeyDeletion', keyId: 'alias/app-data', invokedBy: CFN, errorCode: 'AccessDenied' },
+    ],
+    ['CreateGrant by EC2', { service: 'kms', eventName: 'CreateGrant', keyArn: KEY_ARN, invokedBy: 'ec2.amazonaws.com' }],
+  ])('GIVEN %s made by a service for the caller outside the admin VPC WHEN classified THEN it is flagged as management by a service', (_, spec) => {
+    expect(classify(spec)).toEqual(['service-management', true]);
+  });
+
+  it('GIVEN management by a service through an admin endpoint WHEN classified THEN it passes; with no admin endpoint given, it is flagged wherever it came from', () => {
+    const spec = { service: 'kms', eventName: 'DisableKey', keyArn: KEY_ARN, invokedBy: CFN, vpcEndpointId: ADMIN_KMS } as const;
+    expect(classify(spec)).toEqual(['aws-service', false]);
+    expect(classify(spec, {})).toEqual(['service-management', true]);
+  });
+
+  it.each<[string, Parameters<typeof makeRecord>[0]]>([
+    ['Decrypt via S3 for the caller', { service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com' }],
+    [
+      'Decrypt via S3 through the app KMS endpoint',
+      { service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com', vpcEndpointId: KMS_ENDPOINT },
+    ],
+    [
+      'Decrypt by EBS as itself (AWSService identity)',
+      { service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'ebs.amazonaws.com', identityType: 'AWSService' },
+    ],
+    [
+      'GenerateDataKeyWithoutPlaintext via EC2',
+      { service: 'kms', eventName: 'GenerateDataKeyWithoutPlaintext', keyArn: KEY_ARN, invokedBy: 'ec2.amazonaws.com' },
+    ],
+    ['Encrypt via a regional service principal', { service: 'kms', eventName: 'Encrypt', keyArn: KEY_ARN, invokedBy: 'm2.us-west-2.amazonaws.com' }],
+  ])('GIVEN %s WHEN classified THEN it is flagged as key usage via a service other than Secrets Manager', (_, spec) => {
+    expect(classify(spec)).toEqual(['service-key-usage', true]);
+  });
+
+  it.each<[string, Parameters<typeof makeRecord>[0]]>([
+    ['Decrypt by Secrets Manager for the caller', { service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'secretsmanager.amazonaws.com' }],
+    [
+      'GenerateDataKey by Secrets Manager (regional form)',
+      { service: 'kms', eventName: 'GenerateDataKey', keyArn: KEY_ARN, invokedBy: 'secretsmanager.us-west-2.amazonaws.com' },
+    ],
+    ['DescribeKey by CloudFormation', { service: 'kms', eventName: 'DescribeKey', keyArn: KEY_ARN, invokedBy: CFN }],
+    ['DescribeSecret by CloudFormation', { service: 'secretsmanager', eventName: 'DescribeSecret', secretId: SECRET_ARN, invokedBy: CFN }],
+    [
+      'GetSecretValue by CloudFormation (a dynamic reference)',
+      { service: 'secretsmanager', eventName: 'GetSecretValue', secretId: SECRET_ARN, invokedBy: CFN },
+    ],
+  ])('GIVEN %s WHEN classified THEN it is an AWS service path, not flagged', (_, spec) => {
+    expect(classify(spec)).toEqual(['aws-service', false]);
+  });
+
+  it('GIVEN AWS service events WHEN classified THEN they are never flagged, whatever their name', () => {
+    expect(classify({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com', eventType: 'AwsServiceEvent' })).toEqual([
+      'aws-service',
+      false,
+    ]);
+    expect(
+      classify({
+        service: 'secretsmanager',
+        eventName: 'RotationSucceeded',
+        secretId: SECRET_ARN,
+        invokedBy: 'secretsmanager.amazonaws.com',
+        eventType: 'AwsServiceEvent',
+      }),
+    ).toEqual(['aws-service', false]);
+  });
+
+  it('GIVEN watched keys and secrets WHEN services use another key (CloudTrail encrypting its own logs) THEN that is not flagged, but the same on a watched key is; with nothing watched, both are', () => {
+    const watched = { keyArns: new Set([KEY_ARN]), secretNames: new Set(['app/db-password']) };
+    const trailLogs = {
+      service: 'kms',
+      eventName: 'GenerateDataKey',
+      keyArn: AUDIT_KEY_ARN,
+      invokedBy: 'cloudtrail.amazonaws.com',
+      identityType: 'AWSService',
+    } as const;
+    expect(classify(trailLogs, { ...admin, watched })).toEqual(['aws-service', false]);
+    expect(classify({ ...trailLogs, keyArn: KEY_ARN }, { ...admin, watched })).toEqual(['service-key-usage', true]);
+    expect(classify(trailLogs)).toEqual(['service-key-usage', true]);
+    // A denied call names the key only as requested: by ARN or id it is still recognised.
+    expect(classify({ service: 'kms', eventName: 'PutKeyPolicy', keyId: KEY_ARN.split('/')[1], invokedBy: CFN }, { ...admin, watched })).toEqual([
+      'service-management',
+      true,
+    ]);
+    expect(classify({ service: 'secretsmanager', eventName: 'UpdateSecret', secretId: 'other/secret', invokedBy: CFN }, { ...admin, watched })).toEqual([
+      'aws-service',
+      false,
+    ]);
+  });
+
+  it('GIVEN one call of each reason WHEN rendered THEN the summary counts the reasons and each item names its own, with the service', () => {
+    const records = [
+      makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password' }),
+      makeRecord({ service: 'secretsmanager', eventName: 'UpdateSecret', secretId: SECRET_ARN, invokedBy: CFN }),
+      makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 's3.amazonaws.com' }),
+      makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN, invokedBy: 'secretsmanager.amazonaws.com' }),
+    ];
+    const summary = summarizeRecords(records, expectBoth, admin);
+    const text = renderAuditReport(summary, { files: [{ file: 'a.json', records: 4 }], expectedEndpointIds: expectBoth, options: admin });
+    expect(text).toContain(`Admin endpoints: ${ADMIN_SM}, ${ADMIN_KMS}: management by an AWS service for a caller is expected only through these.`);
+    expect(text).toContain('Watched keys and secrets: none given (--outputs, --synth): calls by AWS services are checked on every key and secret.');
+    expect(text).toContain(
+      'FLAGGED 3 calls (1 not through an expected endpoint; 1 key or secret management by another AWS service for the caller, outside the admin VPC; 1 key usage via an AWS service other than Secrets Manager):',
+    );
+    expect(text).toMatch(
+      /secretsmanager UpdateSecret {2}secret app\/db-password {2}by \S+ from cloudformation\.amazonaws\.com {2}management by cloudformation\.amazonaws\.com for the caller, outside the admin VPC/,
+    );
+    expect(text).toMatch(/kms Decrypt {2}key \S+ {2}by \S+ from s3\.amazonaws\.com {2}key usage via s3\.amazonaws\.com for the caller/);
+    expect(text).toMatch(/\n {2}Decrypt {2}AWS service s3\.amazonaws\.com +1 {2}FLAGGED\n/);
+    expect(text).toMatch(/\n {2}Decrypt {2}AWS service secretsmanager\.amazonaws\.com {2}1\n/);
   });
 });
 
@@ -174,6 +307,17 @@ describe('expected endpoints from Terraform', () => {
 
   it('GIVEN terraform output -json of a stack WHEN read THEN the vpce- ids are found, once each, and nothing else', () => {
     expect(endpointIdsFromTerraformOutputs(outputs)).toEqual(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbbb']);
+  });
+
+  it('GIVEN the admin stack outputs WHEN read for watched subjects THEN the key ARNs and secret names are found, and nothing else', () => {
+    const adminOutputs = {
+      ...outputs,
+      key_arn_alias_app_data: { sensitive: false, type: 'string', value: KEY_ARN },
+      secret_arn_app_db_password: { sensitive: false, type: 'string', value: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:app/db-password-AbCdEf' },
+      audit_trail_arn: { sensitive: false, type: 'string', value: 'arn:aws:cloudtrail:us-west-2:111122223333:trail/privatelink-audit' },
+    };
+    expect(watchedFromTerraformOutputs(adminOutputs)).toEqual({ keyArns: [KEY_ARN], secretNames: ['app/db-password'] });
+    expect(watchedFromTerraformOutputs(outputs)).toEqual({ keyArns: [], secretNames: [] });
   });
 
   it('GIVEN a Terraform state file WHEN read THEN its root outputs give the same ids', () => {

@@ -11,6 +11,7 @@ import {
   renderFilterPattern,
   selectValue,
 } from '../../modules/metric-filter-pattern';
+import { eventNamePatterns, KEY_USAGE_EVENT_NAMES, SECRETS_MANAGER_INVOKED_BY } from '../../modules/outside-endpoint-filter';
 import { GUIDE_KMS, guideRecord } from './records';
 
 describe('CloudWatch Logs JSON filter patterns', () => {
@@ -55,6 +56,26 @@ describe('CloudWatch Logs JSON filter patterns', () => {
     expect(matchesFilter(filterNe('$.vpcEndpointId', 'vpce-x'), noEndpoint)).toBe(false);
     expect(matchesFilter(filterNotExists('$.vpcEndpointId'), noEndpoint)).toBe(true);
     expect(matchesFilter(filterNotExists('$.vpcEndpointId'), kms)).toBe(false);
+  });
+
+  it.each([
+    [undefined, false, false],
+    ['secretsmanager.amazonaws.com', true, false],
+    ['secretsmanager.us-west-2.amazonaws.com', true, false],
+    ['s3.amazonaws.com', true, true],
+    ['cloudformation.amazonaws.com', true, true],
+  ])(
+    'GIVEN invokedBy %s WHEN the service-filter terms run THEN "= \\"*\\"" (exists) gives %s and "!= secretsmanager.*" gives %s',
+    (invokedBy, exists, notSecretsManager) => {
+      const record = { ...kms, userIdentity: { ...kms.userIdentity, invokedBy } };
+      expect(matchesFilter(parseFilterPattern('{ $.userIdentity.invokedBy = "*" }'), record)).toBe(exists);
+      expect(matchesFilter(filterNe('$.userIdentity.invokedBy', SECRETS_MANAGER_INVOKED_BY), record)).toBe(notSecretsManager);
+    },
+  );
+
+  it('GIVEN IAM actions WHEN turned into event name patterns THEN the service prefix goes, wildcards stay, duplicates go', () => {
+    expect(eventNamePatterns(['kms:Put*', 'secretsmanager:Put*', 'kms:ScheduleKeyDeletion'])).toEqual(['Put*', 'ScheduleKeyDeletion']);
+    expect(KEY_USAGE_EVENT_NAMES).toEqual(expect.arrayContaining(['Decrypt', 'Encrypt', 'GenerateDataKey*']));
   });
 
   it.each([

@@ -25,6 +25,12 @@ export interface RecordSpec {
   /** resources[0].ARN as CloudTrail resolved it. */
   readonly keyArn?: string;
   readonly invokedBy?: string;
+  /**
+   * `userIdentity.type`. `AWSService` gives the identity CloudTrail records when a service acts as
+   * itself (EBS decrypting a volume's data key under a grant): `{type, invokedBy}`, no ARN or session.
+   * @default 'AssumedRole'
+   */
+  readonly identityType?: 'AssumedRole' | 'AWSService';
   readonly roleArn?: string;
   readonly eventType?: string;
   readonly errorCode?: string;
@@ -32,22 +38,30 @@ export interface RecordSpec {
 
 let counter = 0;
 
-/** A CloudTrail record shaped like the guides' samples (an assumed-role caller), with the given fields. */
+/**
+ * A CloudTrail record shaped like the guides' samples (an assumed-role caller), with the given fields.
+ * With `invokedBy`, shaped as the KMS and Secrets Manager guides show a call a service makes for a
+ * caller: the caller's identity with `invokedBy` the service principal, and `sourceIPAddress` the service.
+ */
 export function makeRecord(spec: RecordSpec): CloudTrailRecord {
   counter += 1;
   const role = spec.roleArn ?? 'arn:aws:iam::111122223333:role/app';
   const roleName = role.split('/').pop();
+  const userIdentity =
+    spec.identityType === 'AWSService'
+      ? { type: 'AWSService', invokedBy: spec.invokedBy }
+      : {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::111122223333:assumed-role/${roleName}/session-${counter}`,
+          sessionContext: { sessionIssuer: { arn: role } },
+          ...(spec.invokedBy ? { invokedBy: spec.invokedBy } : {}),
+        };
   const requestParameters: Record<string, unknown> = {};
   if (spec.secretId !== undefined) requestParameters.secretId = spec.secretId;
   if (spec.keyId !== undefined) requestParameters.keyId = spec.keyId;
   return {
     eventVersion: '1.08',
-    userIdentity: {
-      type: 'AssumedRole',
-      arn: `arn:aws:sts::111122223333:assumed-role/${roleName}/session-${counter}`,
-      sessionContext: { sessionIssuer: { arn: role } },
-      ...(spec.invokedBy ? { invokedBy: spec.invokedBy } : {}),
-    },
+    userIdentity,
     eventTime: `2024-05-01T10:00:${String(counter % 60).padStart(2, '0')}Z`,
     eventSource: `${spec.service}.amazonaws.com`,
     eventName: spec.eventName,

@@ -4,7 +4,7 @@ import { expectPipelinePasses, readStack, synthToTemp } from '../helpers/pipelin
 import { toolchainOrReportSkip } from '../helpers/terraform';
 
 describe('Terraform pipeline on the audit config', () => {
-  it('GIVEN stacks/config/audit.json WHEN synthesized THEN terraform init (offline mirror), validate and plan pass with the trail, bucket, log group, filter and alarm', async () => {
+  it('GIVEN stacks/config/audit.json WHEN synthesized THEN terraform init (offline mirror), validate and plan pass with the trail, bucket, log group, filters of every kind and alarm', async () => {
     const toolchain = await toolchainOrReportSkip('Terraform pipeline (audit)');
     if (!toolchain) return;
     const { outdir } = synthToTemp(parseConfig(exampleConfigJson('audit.json'), 'audit.json'));
@@ -26,6 +26,10 @@ describe('Terraform pipeline on the audit config', () => {
       'aws_sns_topic',
     ]) {
       expect(plan).toMatch(new RegExp(`${address}\\.audit_\\S+ will be created`));
+    }
+    // One metric filter of each kind (modules/outside-endpoint-filter.ts), all accepted by the provider's pattern validation.
+    for (const kind of ['outside-endpoints', 'service-secret-management', 'service-key-management', 'service-key-usage']) {
+      expect(plan).toMatch(new RegExp(`aws_cloudwatch_log_metric_filter\\.audit_${kind}-1_\\S+ will be created`));
     }
   });
 });
