@@ -214,3 +214,21 @@ export async function expectPipelinePasses(outdir: string, header: string): Prom
   }
   return results;
 }
+/** What a saved plan (`tfplan`) creates: resource changes by address, and output names. */
+export interface PlannedStack {
+  readonly changes: { address: string; actions: string[]; after: unknown }[];
+  readonly outputs: string[];
+}
+
+/** Reads the saved plan of a stack directory with `terraform show -json tfplan`. */
+export async function showPlan(toolchain: { terraform: string }, dir: string): Promise<PlannedStack> {
+  const show = await terraform(toolchain, dir, ['show', '-json', 'tfplan']);
+  if (!show.ok) throw new Error(`${dir}: terraform show failed:\n${show.output}`);
+  const parsed = JSON.parse(show.output.slice(show.output.indexOf('{'))) as TfJson;
+  return {
+    changes: (parsed.resource_changes as TfJson[])
+      .map((c) => ({ address: c.address, actions: c.change.actions, after: c.change.after }))
+      .sort((a, b) => a.address.localeCompare(b.address)),
+    outputs: Object.keys(parsed.planned_values.outputs ?? {}).sort(),
+  };
+}
