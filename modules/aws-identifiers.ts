@@ -86,9 +86,12 @@ export function arn(parts: { partition: string; service: string; region: string;
   return `arn:${parts.partition}:${parts.service}:${parts.region}:${parts.account}:${parts.resource}`;
 }
 
+/** An ARN: partition, service, region (may be empty), account (12 digits, `aws` or empty), resource on one line. */
+export const ARN_PATTERN = /^arn:([a-z-]+):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/;
+
 /** Throws unless `value` is an ARN whose partition is `partition` (and, for IAM, whose account is 12 digits). */
 export function assertArnInPartition(value: string, partition: string, field: string): void {
-  const match = /^arn:([a-z-]+):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/.exec(value);
+  const match = ARN_PATTERN.exec(value);
   if (!match) {
     throw invalidValue('PLS_BAD_ARN', field, value, `an ARN such as "arn:${partition}:iam::111122223333:role/name"`);
   }

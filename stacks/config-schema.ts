@@ -1,6 +1,6 @@
 import { posix } from 'path';
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, isAvailabilityZoneOf, isResourceId, partitionOf } from '../modules/aws-identifiers';
+import { ACCOUNT_ID_PATTERN, ARN_PATTERN, REGION_PATTERN, isAvailabilityZoneOf, isResourceId, partitionOf } from '../modules/aws-identifiers';
 import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
 import { vpcCidrProblem } from '../modules/private-vpc';
 import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
@@ -335,11 +335,13 @@ const environment = z
           .optional(),
         ignoredRoleArns: z.array(exactPrincipalArn(['role'])).optional(),
         createTopic: z.boolean().optional(),
-        alarmActionArns: z.array(z.string().regex(/^arn:[a-z-]+:[a-z0-9-]+:/, { error: 'expected an ARN' })).optional(),
+        alarmActionArns: z
+          .array(z.string().regex(ARN_PATTERN, { error: 'expected an ARN on one line, such as "arn:aws:sns:us-west-2:111122223333:alarms"' }))
+          .optional(),
       })
       .optional()
       .describe(
-        'Audit endpoint use (modules/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted; default: the deployRoleArn, whose Terraform plans read from outside the VPCs; [] counts every role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
+        'Audit endpoint use (modules/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds, management made by another AWS service for a caller outside the admin VPC, and key usage through any service but Secrets Manager. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted; default: the deployRoleArn, whose Terraform plans read from outside the VPCs; [] counts every role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
       ),
   })
   .superRefine((env, ctx) => {

@@ -88,3 +88,11 @@ describe('config text reaches Terraform as literal text', () => {
     expect(problemsOf(raw)).toEqual([expect.stringMatching(/^environments\[0\]\.tags\["\$\{TfToken\[TOKEN\.2\]\}"\]: found .*expected a key without/)]);
   });
 });
+
+describe('ARNs in free-form config fields', () => {
+  it('GIVEN an alarm action ARN with a line break WHEN loaded THEN the loader refuses it at its path (the module would refuse it only while building the stacks)', () => {
+    const raw = defaultConfigJson();
+    raw.environments[0].audit = { alarmActionArns: ['arn:aws:sns:us-west-2:111122223333:alarms\nEOF'] };
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(/^environments\[0\]\.audit\.alarmActionArns\[0\]: found .*; expected an ARN on one line/)]);
+  });
+});
