@@ -39,10 +39,6 @@ const hexId = (kind: 'vpc' | 'subnet' | 'sg' | 'vpce' | 'pl') =>
     },
   });
 
-const iamArn = z.string().regex(/^arn:[a-z-]+:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/*:-]+$/, {
-  error: 'expected an IAM ARN such as "arn:aws:iam::111122223333:role/name"',
-});
-
 /** An exact IAM principal ARN of one of `kinds` (an exemption: no pattern, no STS session, no group, no root). */
 const exactPrincipalArn = (kinds: readonly PrincipalKind[]) =>
   z
@@ -272,7 +268,9 @@ const backend = z
           .describe('Bucket region (default: the environment region)'),
         useLockfile: z.boolean().optional().describe('S3 native locking (default true)'),
         encrypt: z.boolean().optional().describe('default true'),
-        roleArn: iamArn.optional().describe('Role the backend assumes to reach the bucket (default: the provider credentials)'),
+        roleArn: exactPrincipalArn(['role'])
+          .optional()
+          .describe('Role the backend assumes to reach the bucket, an exact role ARN (default: the provider credentials)'),
       })
       .optional()
       .describe('State in S3, one key per stack'),

@@ -96,3 +96,14 @@ describe('ARNs in free-form config fields', () => {
     expect(problemsOf(raw)).toEqual([expect.stringMatching(/^environments\[0\]\.audit\.alarmActionArns\[0\]: found .*; expected an ARN on one line/)]);
   });
 });
+
+describe('the S3 backend role', () => {
+  it.each(['arn:aws:iam::111122223333:role/*', 'arn:aws:sts::111122223333:assumed-role/deploy/session'])(
+    'GIVEN backend.s3.roleArn %s WHEN loaded THEN it is refused (the backend assumes exactly one role)',
+    (roleArn) => {
+      const raw = defaultConfigJson();
+      raw.environments[0].backend = { s3: { bucket: 'state-bucket', roleArn } };
+      expect(problemsOf(raw)).toEqual([expect.stringMatching(/^environments\[0\]\.backend\.s3\.roleArn: found /)]);
+    },
+  );
+});
