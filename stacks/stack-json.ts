@@ -58,3 +58,8 @@ export function stackJson(stack: TerraformStack): Record<string, unknown> {
   deepMerge(tf, rawOverrides);
   return holdsToken(rawOverrides) ? resolve(stack, tf) : tf;
 }
+
+/** cdktf's resolve of a value in a stack (tokens to Terraform expressions), for the engine's other files. */
+export function resolveIn(stack: TerraformStack, value: unknown): unknown {
+  return resolve(stack, value);
+}

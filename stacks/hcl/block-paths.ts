@@ -1,6 +1,5 @@
 import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
-import { resolve } from 'cdktf/lib/_tokens';
-import { terraformElementsOf } from '../stack-json';
+import { resolveIn, terraformElementsOf } from '../stack-json';
 
 /**
  * Where a stack's Terraform JSON holds nested blocks rather than attributes, as
@@ -32,14 +31,14 @@ function isHclAttribute(value: unknown): value is HclAttribute {
  * resolved: a body or block value that is a token (or holds one, encoded); attribute values such as policies are never walked.
  */
 function collect(stack: TerraformStack, body: unknown, prefix: string, into: Set<string>): void {
-  const resolved = Token.isUnresolved(body) ? resolve(stack, body) : body;
+  const resolved = Token.isUnresolved(body) ? resolveIn(stack, body) : body;
   if (resolved === null || typeof resolved !== 'object') return;
   for (const [key, attribute] of Object.entries(resolved)) {
-    const described = Token.isUnresolved(attribute) ? resolve(stack, attribute) : attribute;
+    const described = Token.isUnresolved(attribute) ? resolveIn(stack, attribute) : attribute;
     if (!isHclAttribute(described) || !(described.isBlock ?? described.is_block)) continue;
     const path = `${prefix}.${key}`;
     into.add(path);
-    const value = Token.isUnresolved(described.value) ? resolve(stack, described.value) : described.value;
+    const value = Token.isUnresolved(described.value) ? resolveIn(stack, described.value) : described.value;
     for (const nested of Array.isArray(value) ? value : [value]) collect(stack, nested, path, into);
   }
 }
