@@ -1,23 +1,49 @@
+import { AWS_PARTITIONS, DEFAULT_VPC_ENDPOINT_SERVICE_PREFIX, VPC_ENDPOINT_SERVICE_PREFIX_EXCEPTIONS } from './aws-partitions.generated';
 import { invalidValue } from './errors';
 
-/** AWS partitions this module set knows, with their DNS suffix and service-name prefix. */
+/** AWS partitions this module set knows (from AWS's endpoint data), with their DNS suffix and regions. */
 export interface PartitionInfo {
   /** Partition name used in ARNs, e.g. `aws`, `aws-cn`, `aws-us-gov`. */
   readonly name: string;
   /** DNS suffix of public endpoints, e.g. `amazonaws.com`. */
   readonly dnsSuffix: string;
-  /** Reverse-DNS prefix of endpoint service names, e.g. `com.amazonaws`. */
-  readonly serviceNamePrefix: string;
+  /** The partition's regions. */
+  readonly regions: readonly string[];
+  /** Regions where AWS offers the `kms-fips` endpoint. */
+  readonly kmsFipsRegions: readonly string[];
 }
 
-const PARTITIONS: Record<string, PartitionInfo> = {
-  aws: { name: 'aws', dnsSuffix: 'amazonaws.com', serviceNamePrefix: 'com.amazonaws' },
-  'aws-cn': { name: 'aws-cn', dnsSuffix: 'amazonaws.com.cn', serviceNamePrefix: 'cn.com.amazonaws' },
-  'aws-us-gov': { name: 'aws-us-gov', dnsSuffix: 'amazonaws.com', serviceNamePrefix: 'com.amazonaws' },
-};
+const PARTITIONS: readonly PartitionInfo[] = AWS_PARTITIONS;
+const REGION_PARTITION = new Map<string, PartitionInfo>(PARTITIONS.flatMap((p) => p.regions.map((r) => [r, p] as const)));
 
-/** A region name such as `us-west-2`, `cn-north-1`, `us-gov-west-1`, `ap-southeast-3`. */
-export const REGION_PATTERN = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
+/** Every region of the supported partitions (aws, aws-cn, aws-us-gov), from AWS's endpoint data. */
+export const KNOWN_REGIONS: readonly string[] = [...REGION_PARTITION.keys()];
+
+/** True when `region` is a region AWS publishes in a supported partition (not merely region-shaped). */
+export function isKnownRegion(region: string): boolean {
+  return REGION_PARTITION.has(region);
+}
+
+/** True when AWS offers the `kms-fips` endpoint (and endpoint service) in `region`. */
+export function hasKmsFips(region: string): boolean {
+  return REGION_PARTITION.get(region)?.kmsFipsRegions.includes(region) ?? false;
+}
+
+/** The regions that offer `kms-fips`, for messages. */
+export function kmsFipsRegions(): string[] {
+  return PARTITIONS.flatMap((p) => p.kmsFipsRegions);
+}
+
+/**
+ * Reverse-DNS prefix of the VPC endpoint service name of `service` in `region`: `com.amazonaws`,
+ * except for the services AWS names otherwise there (in the China regions, e.g. `cn.com.amazonaws`
+ * for `ec2`, `sts`, `lambda`; but `com.amazonaws` for `secretsmanager` and `kms`).
+ */
+export function vpcEndpointServicePrefix(region: string, service: string): string {
+  const exception = VPC_ENDPOINT_SERVICE_PREFIX_EXCEPTIONS[region];
+  return exception?.services.includes(service) ? exception.prefix : DEFAULT_VPC_ENDPOINT_SERVICE_PREFIX;
+}
+
 /** A 12-digit AWS account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
@@ -45,10 +71,22 @@ export function assertResourceId(kind: ResourceIdKind, value: string, field: str
   throw invalidValue('PLS_BAD_RESOURCE_ID', field, value, `a ${kind}- id: "${kind}-" followed by 8 or 17 lower-case hex digits${hint}`);
 }
 
-/** Throws unless `region` is a well-formed AWS region name. */
+/** Throws unless `region` is a region AWS publishes (aws, aws-cn, aws-us-gov partitions). */
 export function assertRegion(region: string, field = 'region'): void {
-  if (!REGION_PATTERN.test(region)) {
-    throw invalidValue('PLS_BAD_REGION', field, region, 'an AWS region name such as "us-west-2"');
+  if (!isKnownRegion(region)) {
+    throw invalidValue(
+      'PLS_BAD_REGION',
+      field,
+      region,
+      `an AWS region that exists, such as "us-west-2" (${KNOWN_REGIONS.length} known, from AWS's endpoint data)`,
+    );
+  }
+}
+
+/** Throws unless AWS offers the `kms-fips` endpoint in `region`. */
+export function assertKmsFipsRegion(region: string, field = 'fips'): void {
+  if (!hasKmsFips(region)) {
+    throw invalidValue('PLS_NO_KMS_FIPS', field, region, `a region with a kms-fips endpoint: ${kmsFipsRegions().join(', ')}`);
   }
 }
 
@@ -76,9 +114,13 @@ export interface EnvironmentScope {
 
 /** The partition a region belongs to. */
 export function partitionOf(region: string): PartitionInfo {
-  if (region.startsWith('cn-')) return PARTITIONS['aws-cn'];
-  if (region.startsWith('us-gov-')) return PARTITIONS['aws-us-gov'];
-  return PARTITIONS.aws;
+  const known = REGION_PARTITION.get(region);
+  if (known) return known;
+  // Not a known region: guess by its shape, so that messages about other fields stay meaningful.
+  const byName = (name: string) => PARTITIONS.find((p) => p.name === name)!;
+  if (region.startsWith('cn-')) return byName('aws-cn');
+  if (region.startsWith('us-gov-')) return byName('aws-us-gov');
+  return byName('aws');
 }
 
 /** Builds an ARN in the partition of `region`. `region` may be empty for global services (IAM). */

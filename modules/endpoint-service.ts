@@ -1,4 +1,4 @@
-import { partitionOf } from './aws-identifiers';
+import { partitionOf, vpcEndpointServicePrefix } from './aws-identifiers';
 
 /** Props of an {@link EndpointService}. */
 export interface EndpointServiceProps {
@@ -41,9 +41,13 @@ export class EndpointService {
     this.privateDnsDefault = props.privateDnsDefault ?? true;
   }
 
-  /** Full endpoint service name in the region's partition, e.g. `com.amazonaws.us-west-2.kms`. */
+  /**
+   * Full endpoint service name, e.g. `com.amazonaws.us-west-2.kms`. The prefix comes from AWS's
+   * data per region and service: `com.amazonaws` for most, `cn.com.amazonaws` for some services
+   * (not Secrets Manager or KMS) in the China regions.
+   */
   public serviceName(region: string): string {
-    return `${partitionOf(region).serviceNamePrefix}.${region}.${this.shortName}`;
+    return `${vpcEndpointServicePrefix(region, this.shortName)}.${region}.${this.shortName}`;
   }
 
   /** The public regional hostname private DNS answers for, e.g. `kms.us-west-2.amazonaws.com`. */

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Lazy, TerraformStack, Token } from 'cdktf';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
+import { assertKmsFipsRegion, assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
 import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
@@ -110,6 +110,7 @@ export class InterfaceEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: InterfaceEndpointProps) {
     super(scope, id);
     assertRegion(props.region, 'region');
+    if (props.service.shortName === 'kms-fips') assertKmsFipsRegion(props.region, 'service');
     if (!Token.isUnresolved(props.vpc.vpcId)) assertResourceId('vpc', props.vpc.vpcId, 'vpc.vpcId');
     this.service = props.service;
     this.region = props.region;

@@ -1,4 +1,4 @@
-import { partitionOf, REGION_PATTERN } from '../aws-identifiers';
+import { isKnownRegion, partitionOf } from '../aws-identifiers';
 import { actionAccessLevels, expandActionPattern, serviceActions } from '../iam-catalogue';
 import { ConditionEntry, conditionEntries, isUnresolved, parseOperator, sameKey } from './condition-helpers';
 import { asList, StatementJson } from './policy-rule';
@@ -91,7 +91,7 @@ export function isServiceExemption(entry: ConditionEntry): boolean {
 function secretsManagerValueProblem(value: string, region: string | undefined): string | undefined {
   if (isUnresolved(value)) return /^secretsmanager\./.test(value) ? undefined : 'not a Secrets Manager service name';
   const match = /^secretsmanager\.([a-z0-9-]+)\.(.+)$/.exec(value);
-  if (!match || !REGION_PATTERN.test(match[1])) return 'not secretsmanager.<region>.<DNS suffix>';
+  if (!match || !isKnownRegion(match[1])) return 'not secretsmanager.<region>.<DNS suffix>';
   if (match[2] !== partitionOf(match[1]).dnsSuffix) return `the DNS suffix of ${match[1]} is ${partitionOf(match[1]).dnsSuffix}`;
   if (region && !isUnresolved(region) && match[1] !== region) return `the policy is for region ${region}`;
   return undefined;
@@ -123,5 +123,5 @@ export function describeEntry(entry: ConditionEntry): string {
 
 /** The `kms:ViaService` value of Secrets Manager for messages: exact when the region is known. */
 export function secretsManagerViaServiceHint(region: string | undefined): string {
-  return region && REGION_PATTERN.test(region) ? `secretsmanager.${region}.${partitionOf(region).dnsSuffix}` : 'secretsmanager.<region>.<DNS suffix>';
+  return region && isKnownRegion(region) ? `secretsmanager.${region}.${partitionOf(region).dnsSuffix}` : 'secretsmanager.<region>.<DNS suffix>';
 }

@@ -103,6 +103,23 @@ describe('InterfaceEndpoint', () => {
         /PLS_BAD_RESOURCE_ID.*this is a vpc- id/,
       ],
       ['a malformed region', { region: 'us-west' }, /PLS_BAD_REGION.*"us-west"/],
+      // Region-shaped but not a region AWS publishes (botocore endpoints.json): the old pattern accepted these.
+      [
+        'a region that does not exist',
+        { region: 'us-west-9', subnets: [{ subnetId: 'subnet-2a1b2c3d4e5f60718', availabilityZone: 'us-west-9a' }] },
+        /PLS_BAD_REGION.*"us-west-9"/,
+      ],
+      [
+        'a region that does not exist (eu-north-7)',
+        { region: 'eu-north-7', subnets: [{ subnetId: 'subnet-2a1b2c3d4e5f60718', availabilityZone: 'eu-north-7a' }] },
+        /PLS_BAD_REGION.*"eu-north-7"/,
+      ],
+      // AWS has no kms-fips endpoint in the China regions (botocore lists no fips KMS endpoint there).
+      [
+        'kms-fips where AWS offers none',
+        { region: 'cn-north-1', service: EndpointService.KMS_FIPS, subnets: [{ subnetId: 'subnet-2a1b2c3d4e5f60718', availabilityZone: 'cn-north-1a' }] },
+        /PLS_NO_KMS_FIPS.*service.*"cn-north-1"/,
+      ],
       ['ingress from /0', { allowedCidrs: ['0.0.0.0/0'] }, /PLS_OPEN_INGRESS.*allowedCidrs\[0\].*"0.0.0.0\/0"/],
       ['ingress from ::/0', { allowedCidrs: ['::/0'] }, /PLS_OPEN_INGRESS/],
       ['own groups and ingress sources together', { securityGroupIds: ['sg-0a1b2c3d4e5f60718'], allowedCidrs: ['10.0.0.0/8'] }, /PLS_SG_BYO_AND_SOURCES/],

@@ -32,6 +32,24 @@ describe('ServiceEndpoints', () => {
     expect(resourcesOf(synthJson(stack), 'aws_vpc_endpoint').map((e) => e.service_name)).toContain('com.amazonaws.us-west-2.kms-fips');
   });
 
+  it('GIVEN fips in a region without a kms-fips endpoint (cn-northwest-1, ap-east-2) THEN a GuardrailError', () => {
+    for (const region of ['cn-northwest-1', 'ap-east-2']) {
+      const subnets = [{ subnetId: 'subnet-0a1b2c3d', availabilityZone: `${region}a` }];
+      expect(() => new ServiceEndpoints(testStack(), 'endpoints', { vpc: { ...vpc, subnets }, region, fips: true })).toThrow(/PLS_NO_KMS_FIPS/);
+    }
+  });
+
+  it('GIVEN a China region THEN Secrets Manager and KMS are com.amazonaws.<region>.<service> (KMS and Secrets Manager China docs)', () => {
+    const stack = testStack();
+    const subnets = [{ subnetId: 'subnet-0a1b2c3d', availabilityZone: 'cn-north-1a' }];
+    new ServiceEndpoints(stack, 'endpoints', { vpc: { ...vpc, subnets }, region: 'cn-north-1' });
+    expect(
+      resourcesOf(synthJson(stack), 'aws_vpc_endpoint')
+        .map((e) => e.service_name)
+        .sort(),
+    ).toEqual(['com.amazonaws.cn-north-1.kms', 'com.amazonaws.cn-north-1.secretsmanager']);
+  });
+
   it('GIVEN addInterfaceEndpoint WHEN another service is added THEN it joins the shared group with the defaults, timeouts kept', () => {
     const stack = testStack();
     const endpoints = new ServiceEndpoints(stack, 'endpoints', { vpc, region: 'us-west-2', endpointOptions: { timeouts: { create: '20m' } } });
