@@ -1,6 +1,16 @@
 import { posix } from 'path';
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN, ARN_PATTERN, REGION_PATTERN, isAvailabilityZoneOf, isResourceId, partitionOf } from '../modules/aws-identifiers';
+import {
+  ACCOUNT_ID_PATTERN,
+  ARN_PATTERN,
+  KNOWN_REGIONS,
+  hasKmsFips,
+  isAvailabilityZoneOf,
+  isKnownRegion,
+  isResourceId,
+  kmsFipsRegions,
+  partitionOf,
+} from '../modules/aws-identifiers';
 import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
 import { vpcCidrProblem } from '../modules/private-vpc';
 import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
@@ -29,6 +39,9 @@ import { LOG_RETENTION_DAYS } from '../modules/log-retention';
 import { constructIdOf } from './construct-ids';
 
 /** The config file format: the one source of truth for its types, its validation and its JSON Schema. */
+
+/** Regions come from AWS's endpoint data (modules/aws-partitions.generated.ts), not from a pattern. */
+const REGION_ERROR = 'expected an AWS region that exists (aws, aws-cn or aws-us-gov partition), such as "us-west-2"';
 
 const hexId = (kind: 'vpc' | 'subnet' | 'sg' | 'vpce' | 'pl') =>
   z.string().refine((v) => isResourceId(kind, v), {
@@ -263,7 +276,8 @@ const backend = z
           .describe('State key is <keyPrefix>/<stack>.tfstate (default: cdktf-privatelink-secrets)'),
         region: z
           .string()
-          .regex(REGION_PATTERN, { error: 'expected an AWS region name such as "us-west-2"' })
+          .refine(isKnownRegion, { error: REGION_ERROR })
+          .meta({ enum: [...KNOWN_REGIONS] })
           .optional()
           .describe('Bucket region (default: the environment region)'),
         useLockfile: z.boolean().optional().describe('S3 native locking (default true)'),
@@ -293,7 +307,8 @@ const environment = z
       .describe('AWS account of the stacks (provider allowed_account_ids)'),
     region: z
       .string()
-      .regex(REGION_PATTERN, { error: 'expected an AWS region name such as "us-west-2"' })
+      .refine(isKnownRegion, { error: REGION_ERROR })
+      .meta({ enum: [...KNOWN_REGIONS] })
       .describe('AWS region; its partition (aws, aws-cn, aws-us-gov) must match every ARN'),
     deployRoleArn: exactPrincipalArn(['role'])
       .optional()
@@ -344,6 +359,13 @@ const environment = z
   })
   .superRefine((env, ctx) => {
     const partition = partitionOf(env.region ?? '').name;
+    if (env.fips && isKnownRegion(env.region) && !hasKmsFips(env.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fips'],
+        message: `expected false: AWS offers no kms-fips endpoint in ${env.region} (it does in ${kmsFipsRegions().join(', ')})`,
+      });
+    }
     const arns: [string, (string | number)[]][] = [];
     if (env.deployRoleArn) arns.push([env.deployRoleArn, ['deployRoleArn']]);
     env.breakGlassPrincipalArns?.forEach((a, i) => arns.push([a, ['breakGlassPrincipalArns', i]]));
@@ -353,7 +375,7 @@ const environment = z
     for (const side of ['adminVpc', 'appVpc'] as const) {
       env[side]?.principalArns?.forEach((a, i) => arns.push([a, [side, 'principalArns', i]]));
       env[side]?.subnets?.forEach((s, i) => {
-        if (REGION_PATTERN.test(env.region) && !isAvailabilityZoneOf(s.availabilityZone, env.region)) {
+        if (isKnownRegion(env.region) && !isAvailabilityZoneOf(s.availabilityZone, env.region)) {
           ctx.addIssue({
             code: 'custom',
             path: [side, 'subnets', i, 'availabilityZone'],
@@ -374,7 +396,7 @@ const environment = z
       if (env[side]?.subnets?.length === 0)
         ctx.addIssue({ code: 'custom', path: [side, 'subnets'], message: 'expected at least one subnet (one per Availability Zone)' });
       env[side]?.create?.availabilityZones.forEach((az, i, all) => {
-        if (REGION_PATTERN.test(env.region) && !isAvailabilityZoneOf(az, env.region)) {
+        if (isKnownRegion(env.region) && !isAvailabilityZoneOf(az, env.region)) {
           ctx.addIssue({
             code: 'custom',
             path: [side, 'create', 'availabilityZones', i],
@@ -404,7 +426,7 @@ const environment = z
     }
     for (const [value, path] of arns) {
       const found = /^arn:([a-z-]+):/.exec(value)?.[1];
-      if (found && REGION_PATTERN.test(env.region) && found !== partition) {
+      if (found && isKnownRegion(env.region) && found !== partition) {
         ctx.addIssue({ code: 'custom', path, message: `expected an ARN in partition "${partition}" (region ${env.region}); write "arn:${partition}:…"` });
       }
       const account = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
@@ -493,7 +515,7 @@ const environment = z
         }
       }
     });
-    if (REGION_PATTERN.test(env.region) && ACCOUNT_ID_PATTERN.test(env.accountId)) {
+    if (isKnownRegion(env.region) && ACCOUNT_ID_PATTERN.test(env.accountId)) {
       for (const { path, problem } of policySizeProblems(env)) ctx.addIssue({ code: 'custom', path, message: problem });
     }
   });

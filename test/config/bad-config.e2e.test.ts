@@ -118,7 +118,7 @@ const dflt = defaultConfigJson;
 const E = 'environments[0]';
 
 const CASES: BadConfigCase[] = [
-  bad('malformed region', dflt, (_, e) => (e.region = 'us-west-99'), `${E}.region: found "us-west-99"`, 'expected an AWS region name such as "us-west-2"'),
+  bad('malformed region', dflt, (_, e) => (e.region = 'us-west-99'), `${E}.region: found "us-west-99"`, 'expected an AWS region that exists'),
   bad(
     'malformed account id (11 digits)',
     dflt,

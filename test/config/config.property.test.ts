@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Testing } from 'cdktf';
-import { partitionOf } from '../../modules/aws-identifiers';
+import { hasKmsFips, partitionOf } from '../../modules/aws-identifiers';
 import { buildStacks } from '../../stacks/build-app';
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { resourcesOf, TfJson } from '../helpers/assertions';
@@ -97,7 +97,8 @@ function environmentArbitrary(seed: EnvSeed, named: boolean) {
         breakGlassPrincipalArns: fc
           .uniqueArray(fc.constantFrom('break-glass', 'emergency'), { minLength: 1, maxLength: 2 })
           .map((names) => names.map((n) => `arn:${partition}:iam::${seed.accountId}:role/${n}`)),
-        fips: fc.boolean(),
+        // kms-fips only where AWS offers it (not in the China regions).
+        fips: hasKmsFips(seed.region) ? fc.boolean() : fc.constant(false),
         tags: fc.dictionary(fc.constantFrom('Team', 'CostCenter', 'Owner'), fc.constantFrom('platform', '42', 'ops')),
         backend: fc.oneof(
           fc.constant({ local: {} }),
