@@ -1,4 +1,5 @@
 import { writeFileSync } from 'fs';
+import { hasKmsFips } from '../../modules/aws-identifiers';
 
 /**
  * A fleet config for the benchmark: `count` environments (two stacks each) that together use every
@@ -59,7 +60,7 @@ export function fleetConfig(count: number): { environments: Record<string, unkno
       region,
       ...(i % 2 ? { deployRoleArn: role('deploy') } : {}),
       breakGlassPrincipalArns: [role('break-glass')],
-      fips: i % 5 === 1,
+      fips: i % 5 === 1 && hasKmsFips(region), // kms-fips only where AWS offers it
       tags: { CostCentre: `cc-${i % 7}`, Owner: 'platform' },
       ...(i % 3 === 1 ? { backend: { s3: { bucket: `tfstate-${accountId}`, keyPrefix: 'fleet' } } } : {}),
       adminVpc: vpc(1, 'secret-admin'),
