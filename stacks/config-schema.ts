@@ -29,6 +29,9 @@ import { LOG_RETENTION_DAYS } from '../modules/log-retention';
 import {
   lambdaPlaceProblem,
   LAMBDA_FUNCTION_ARN_PATTERN,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  TAG_CHARACTERS,
   scheduleExpressionProblem,
   SCHEDULE_EXPRESSION_EXAMPLES,
   tagCountProblem,
@@ -90,7 +93,8 @@ function addDuplicateIssues(ctx: z.RefinementCtx, values: readonly unknown[] | u
 }
 
 /** Tags: AWS's key and value rules per tag (modules/aws-limits.ts); the count per resource is checked with the environment. */
-const tags = z.record(z.string(), z.string()).superRefine((t, ctx) => {
+const tagText = (maxLength: number, minLength: number) => z.string().meta({ minLength, maxLength, pattern: TAG_CHARACTERS.source });
+const tags = z.record(tagText(MAX_TAG_KEY_LENGTH, 1), tagText(MAX_TAG_VALUE_LENGTH, 0)).superRefine((t, ctx) => {
   for (const [key, value] of Object.entries(t)) {
     const problem = tagKeyProblem(key) ?? tagValueProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
