@@ -27,9 +27,7 @@ const TAG_CHARACTERS_TEXT = 'Unicode letters, digits, spaces and _ . : / = + - @
 
 /** Length in Unicode characters (code points), as AWS counts tag lengths (not UTF-16 units). */
 export function codePointLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n += 1;
-  return n;
+  return Array.from(text).length;
 }
 
 /** What is wrong with a tag key, or undefined. */
