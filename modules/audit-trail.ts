@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertTags } from './aws-limits';
 import { Token } from 'cdktf';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -100,6 +101,7 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
+    assertTags(props.tags);
     const name = props.name ?? 'privatelink-audit';
     if (!NAME.test(name)) throw invalidValue('PLS_AUDIT_NAME', 'audit.name', name, '3–53 of a-z 0-9 "-", starting with a letter');
     this.name = name;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertTags } from './aws-limits';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { invalidValue } from './errors';
@@ -41,6 +42,7 @@ export class CustomerManagedKey extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
     super(scope, id);
+    assertTags(props.tags);
     if (!KMS_ALIAS_PATTERN.test(props.alias)) {
       throw invalidValue('PLS_KMS_ALIAS', 'alias', props.alias, 'an alias "alias/<name>" of letters, digits, "/", "_" and "-", not under "alias/aws/"');
     }

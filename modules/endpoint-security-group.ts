@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertTags } from './aws-limits';
 import { Annotations, Token } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -119,6 +120,7 @@ export class EndpointSecurityGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EndpointSecurityGroupProps) {
     super(scope, id);
+    assertTags(props.tags);
     const port = props.port ?? 443;
     if (port !== 443) {
       throw invalidValue('PLS_INGRESS_PORT', 'port', port, '443: Secrets Manager and KMS endpoints only listen on HTTPS');

@@ -2,6 +2,7 @@ export * from './access-policies';
 export * from './access-report';
 export * from './audit-trail';
 export * from './aws-identifiers';
+export * from './aws-limits';
 export * from './cloudtrail-audit';
 export * from './customer-managed-key';
 export * from './endpoint-security-group';

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertTags } from './aws-limits';
 import { Lazy, TerraformStack, Token } from 'cdktf';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { assertKmsFipsRegion, assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
@@ -109,6 +110,7 @@ export class InterfaceEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: InterfaceEndpointProps) {
     super(scope, id);
+    assertTags(props.tags);
     assertRegion(props.region, 'region');
     if (props.service.shortName === 'kms-fips') assertKmsFipsRegion(props.region, 'service');
     if (!Token.isUnresolved(props.vpc.vpcId)) assertResourceId('vpc', props.vpc.vpcId, 'vpc.vpcId');

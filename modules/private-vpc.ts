@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertTags } from './aws-limits';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
@@ -73,6 +74,7 @@ export class PrivateVpc extends Construct implements EndpointVpc {
 
   constructor(scope: Construct, id: string, props: PrivateVpcProps) {
     super(scope, id);
+    assertTags(props.tags, 'tags', ['Name']);
     const cidrProblem = vpcCidrProblem(props.cidrBlock);
     if (cidrProblem) throw invalidValue('PLS_VPC_CIDR', 'cidrBlock', props.cidrBlock, cidrProblem);
     const azs = props.availabilityZones;

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
+import { assertTags, scheduleExpressionProblem } from './aws-limits';
 import { Token } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
-import { GuardrailError, invalidValue } from './errors';
+import { describeValue, GuardrailError, invalidValue } from './errors';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
@@ -31,7 +32,7 @@ export interface SecretRotationOptions {
   readonly roleArn?: string;
   /** Rotate every N days (1–1000). @default 30 (unless scheduleExpression is given) */
   readonly automaticallyAfterDays?: number;
-  /** `rate()` or `cron()` schedule instead of a day count. @default - none */
+  /** `rate()` or `cron()` schedule instead of a day count, in Secrets Manager's grammar (`rate(12 hours)`, `cron(0 4 ? * MON *)`). @default - none */
   readonly scheduleExpression?: string;
 }
 
@@ -71,6 +72,7 @@ export class ProtectedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedSecretProps) {
     super(scope, id);
+    assertTags(props.tags);
     if (!SECRET_NAME_PATTERN.test(props.name) || /-[A-Za-z0-9]{6}$/.test(props.name)) {
       throw invalidValue(
         'PLS_SECRET_NAME',
@@ -126,6 +128,14 @@ export class ProtectedSecret extends Construct {
           'the IAM role ARN of the rotation function, such as "arn:aws:iam::111122223333:role/db-rotation" (no wildcards: the secret policy exempts it by ARN)',
         );
       }
+      const scheduleProblem =
+        r.scheduleExpression !== undefined && !Token.isUnresolved(r.scheduleExpression) ? scheduleExpressionProblem(r.scheduleExpression) : undefined;
+      if (scheduleProblem)
+        throw new GuardrailError(
+          'PLS_SECRET_ROTATION_SCHEDULE',
+          'rotation.scheduleExpression',
+          `found ${describeValue(r.scheduleExpression)}; ${scheduleProblem}`,
+        );
       this.rotationRoleArn = r.roleArn;
       this.rotation = new SecretsmanagerSecretRotation(this, 'rotation', {
         secretId: this.secret.id,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertTags } from './aws-limits';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
 import { EndpointVpc } from './endpoint-vpc';
@@ -38,6 +39,7 @@ export class ServiceEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceEndpointsProps) {
     super(scope, id);
+    assertTags(props.tags);
     this.vpc = props.vpc;
     this.region = props.region;
     this.defaults = props.endpointOptions;

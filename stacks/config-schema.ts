@@ -36,6 +36,18 @@ import { PolicyDocument } from '../modules/policy-document';
 import { SECRET_NAME_PATTERN } from '../modules/protected-secret';
 import { PolicyJson, policySize } from '../modules/rules';
 import { LOG_RETENTION_DAYS } from '../modules/log-retention';
+import {
+  lambdaPlaceProblem,
+  LAMBDA_FUNCTION_ARN_PATTERN,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  TAG_CHARACTERS,
+  scheduleExpressionProblem,
+  SCHEDULE_EXPRESSION_EXAMPLES,
+  tagCountProblem,
+  tagKeyProblem,
+  tagValueProblem,
+} from '../modules/aws-limits';
 import { constructIdOf } from './construct-ids';
 
 /** The config file format: the one source of truth for its types, its validation and its JSON Schema. */
@@ -93,7 +105,14 @@ function addDuplicateIssues(ctx: z.RefinementCtx, values: readonly unknown[] | u
   });
 }
 
-const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+/** Tags: AWS's key and value rules per tag (modules/aws-limits.ts); the count per resource is checked with the environment. */
+const tagText = (maxLength: number, minLength: number) => z.string().meta({ minLength, maxLength, pattern: TAG_CHARACTERS.source });
+const tags = z.record(tagText(MAX_TAG_KEY_LENGTH, 1), tagText(MAX_TAG_VALUE_LENGTH, 0)).superRefine((t, ctx) => {
+  for (const [key, value] of Object.entries(t)) {
+    const problem = tagKeyProblem(key) ?? tagValueProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+  }
+});
 
 const subnet = z.strictObject({
   subnetId: hexId('subnet').describe('Subnet for the endpoint network interfaces'),
@@ -219,12 +238,22 @@ const secret = z.strictObject({
     .strictObject({
       lambdaArn: z
         .string()
-        .regex(/^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, { error: 'expected a Lambda function ARN' }),
+        .regex(LAMBDA_FUNCTION_ARN_PATTERN, { error: 'expected a Lambda function ARN' })
+        .describe("Rotation function, in the environment's partition, region and account"),
       roleArn: exactPrincipalArn(['role']).describe(
         'Execution role of the rotation Lambda, a role of this account; the secret policy lets it read the value only from the admin VPC (where the Lambda runs), and the admin Secrets Manager endpoint admits it',
       ),
       automaticallyAfterDays: z.number().int().min(1).max(1000).optional(),
-      scheduleExpression: z.string().optional(),
+      scheduleExpression: z
+        .string()
+        .superRefine((e, ctx) => {
+          const problem = scheduleExpressionProblem(e);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional()
+        .describe(
+          `Secrets Manager rotation schedule: rate(4–23 hours), rate(1–999 days) or cron(0 Hours Day-of-month Month Day-of-week *), such as ${SCHEDULE_EXPRESSION_EXAMPLES}`,
+        ),
     })
     .optional()
     .describe('Rotation by a Lambda that runs in the admin VPC'),
@@ -320,7 +349,11 @@ const environment = z
         'Exact IAM role or user ARNs (no * or ?, no STS session ARNs, no groups) of principals that may manage secrets and keys from anywhere (never locked out)',
       ),
     fips: z.boolean().optional().describe('Use the kms-fips endpoint service'),
-    tags: tags.optional().describe('Provider default_tags'),
+    tags: tags
+      .optional()
+      .describe(
+        'Provider default_tags: keys 1–128 and values 0–256 Unicode characters of letters, digits, spaces and _ . : / = + - @, no "aws:" key prefix, at most 50 per resource with the stack\'s own (ManagedBy, Stack, Environment, Name)',
+      ),
     backend: backend.optional().describe('Terraform backend (default: local, relative path)'),
     adminVpc: vpc.describe('The VPC secrets and keys are managed from: an existing one (vpcId, subnets) or one to create'),
     appVpc: vpc.describe('The VPC applications read secret values and decrypt from: an existing one (vpcId, subnets) or one to create'),
@@ -515,6 +548,30 @@ const environment = z
         }
       }
     });
+    // One subnet, one VPC: a subnet id in both VPC entries names two VPCs for one subnet.
+    env.appVpc?.subnets?.forEach((s, i) => {
+      const j = env.adminVpc?.subnets?.findIndex((t) => t.subnetId === s.subnetId) ?? -1;
+      if (j >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['appVpc', 'subnets', i, 'subnetId'],
+          message: `expected a subnet of the app VPC only: adminVpc.subnets[${j}] has it too (a subnet belongs to one VPC)`,
+        });
+    });
+    // Tags per resource: the config's default tags plus the stack's own (ManagedBy, Stack, Environment; Name on created VPC resources).
+    if (env.tags) {
+      const own = ['ManagedBy', 'Stack', ...(env.name ? ['Environment'] : []), ...(env.adminVpc?.create || env.appVpc?.create ? ['Name'] : [])];
+      const count = new Set([...Object.keys(env.tags), ...own]).size;
+      const problem = tagCountProblem(count, own.filter((k) => !(k in env.tags!)).length);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['tags'], message: `${problem}: ${own.join(', ')} are the stack's` });
+    }
+    if (isKnownRegion(env.region) && ACCOUNT_ID_PATTERN.test(env.accountId)) {
+      const scope = { partition: partitionOf(env.region).name, region: env.region, accountId: env.accountId };
+      env.secrets?.forEach((s, i) => {
+        const problem = s.rotation?.lambdaArn && lambdaPlaceProblem(s.rotation.lambdaArn, scope);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['secrets', i, 'rotation', 'lambdaArn'], message: problem });
+      });
+    }
     if (isKnownRegion(env.region) && ACCOUNT_ID_PATTERN.test(env.accountId)) {
       for (const { path, problem } of policySizeProblems(env)) ctx.addIssue({ code: 'custom', path, message: problem });
     }
@@ -617,6 +674,8 @@ export const configSchema = z
       env.keys.forEach((k, j) => claim('key alias', k.alias, ['keys', j, 'alias']));
       claim('VPC (private DNS endpoints for a service conflict in one VPC)', env.adminVpc.vpcId, ['adminVpc', 'vpcId']);
       claim('VPC (private DNS endpoints for a service conflict in one VPC)', env.appVpc.vpcId, ['appVpc', 'vpcId']);
+      env.adminVpc.subnets?.forEach((s, j) => claim('subnet (a subnet belongs to one VPC)', s.subnetId, ['adminVpc', 'subnets', j, 'subnetId']));
+      env.appVpc.subnets?.forEach((s, j) => claim('subnet (a subnet belongs to one VPC)', s.subnetId, ['appVpc', 'subnets', j, 'subnetId']));
     });
   });
 

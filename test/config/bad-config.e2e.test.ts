@@ -115,6 +115,8 @@ function bad(title: string, base: () => Config, edit: (config: Config, env: Env)
 }
 
 const dflt = defaultConfigJson;
+/** A valid rotation of the default environment's account and region. */
+const ROTATION = { lambdaArn: 'arn:aws:lambda:us-west-2:111122223333:function:rotate-db', roleArn: 'arn:aws:iam::111122223333:role/db-rotation' };
 const E = 'environments[0]';
 
 const CASES: BadConfigCase[] = [
@@ -489,6 +491,121 @@ const CASES: BadConfigCase[] = [
     },
     `${E}.secrets[0].rotation.roleArn: found "arn:aws:iam::111122223333:role/secret-rotation"`,
     'expected a role of the rotation Lambda\'s own, playing no other part: adminVpc.principalArns[0] ("arn:aws:iam::111122223333:role/secret-*") matches it',
+  ),
+  bad(
+    'a rotation schedule Secrets Manager does not parse (rate in minutes)',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, scheduleExpression: 'rate(30 minutes)' }),
+    `${E}.secrets[0].rotation.scheduleExpression: found "rate(30 minutes)"`,
+    'expected "rate(<whole number> hours|days)", such as "rate(10 days)", "rate(12 hours)" or "cron(0 4 ? * MON *)"',
+  ),
+  bad(
+    'a rotation rate more often than every four hours',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, scheduleExpression: 'rate(2 hours)' }),
+    `${E}.secrets[0].rotation.scheduleExpression: found "rate(2 hours)"`,
+    'expected a rate in hours from 4 to 23',
+  ),
+  bad(
+    'a rotation cron with minutes and a year (EventBridge style)',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, scheduleExpression: 'cron(15 4 * * ? 2027)' }),
+    `${E}.secrets[0].rotation.scheduleExpression: found "cron(15 4 * * ? 2027)"`,
+    'expected 0 in the cron Minutes field (rotation windows open on the hour), such as',
+  ),
+  bad(
+    'a five-field (Unix) rotation cron',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, scheduleExpression: 'cron(0 4 * * 1)' }),
+    `${E}.secrets[0].rotation.scheduleExpression: found "cron(0 4 * * 1)"`,
+    'expected six cron fields separated by single spaces',
+  ),
+  bad(
+    'a rotation Lambda in another region',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, lambdaArn: 'arn:aws:lambda:us-east-1:111122223333:function:rotate-db' }),
+    `${E}.secrets[0].rotation.lambdaArn: found "arn:aws:lambda:us-east-1:111122223333:function:rotate-db"`,
+    'expected a function in partition aws, region us-west-2 and account 111122223333',
+  ),
+  bad(
+    'a rotation Lambda in another account',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, lambdaArn: 'arn:aws:lambda:us-west-2:444455556666:function:rotate-db' }),
+    `${E}.secrets[0].rotation.lambdaArn: found "arn:aws:lambda:us-west-2:444455556666:function:rotate-db"`,
+    'expected a function in partition aws, region us-west-2 and account 111122223333',
+  ),
+  bad(
+    'a rotation Lambda in another partition',
+    dflt,
+    (_, e) => (e.secrets[0].rotation = { ...ROTATION, lambdaArn: 'arn:aws-us-gov:lambda:us-west-2:111122223333:function:rotate-db' }),
+    `${E}.secrets[0].rotation.lambdaArn: found "arn:aws-us-gov:lambda:us-west-2:111122223333:function:rotate-db"`,
+    'expected a function in partition aws, region us-west-2 and account 111122223333',
+  ),
+  bad(
+    'the same subnet in the admin and the app VPC',
+    existingAdminVpc,
+    (_, e) =>
+      (e.appVpc = {
+        vpcId: 'vpc-1b2c3d4e',
+        subnets: [{ subnetId: 'subnet-1b2c3d4e', availabilityZone: 'us-west-2b' }],
+        allowedCidrs: ['10.20.0.0/16'],
+        principalArns: ['arn:aws:iam::111122223333:role/app'],
+      }),
+    `${E}.appVpc.subnets[0].subnetId: found "subnet-1b2c3d4e"`,
+    'expected a subnet of the app VPC only: adminVpc.subnets[1] has it too',
+  ),
+  bad(
+    'the same subnet in two environments of one account and region',
+    () => {
+      const config = existingAdminVpc();
+      const second = JSON.parse(JSON.stringify(config.environments[0]));
+      second.adminVpc.vpcId = 'vpc-2c3d4e5f';
+      second.keys = [{ alias: 'alias/other-data' }];
+      second.secrets = [{ name: 'other/api-key', kmsKeyAlias: 'alias/other-data' }];
+      second.appVpc.create.cidrBlock = '10.30.0.0/16';
+      config.environments[0].name = 'one';
+      second.name = 'two';
+      config.environments.push(second);
+      return config;
+    },
+    () => {},
+    'environments[1].adminVpc.subnets[0].subnetId: found "subnet-0a1b2c3d4e5f60718"',
+    'expected a subnet (a subnet belongs to one VPC) not used by another environment in account 111122223333 and us-west-2 (environments[0].adminVpc.subnets[0].subnetId has it)',
+  ),
+  bad(
+    "more than 50 tags with the stack's own",
+    dflt,
+    (_, e) => (e.tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`Tag${i}`, 'x']))),
+    `${E}.tags: found {`,
+    "expected at most 50 tags per resource, counting the 3 the stack adds (this gives 51): ManagedBy, Stack, Name are the stack's",
+  ),
+  bad(
+    'a tag key over 128 characters (counted in code points)',
+    dflt,
+    (_, e) => (e.tags = { ['𝒜'.repeat(129)]: 'x' }),
+    `${E}.tags["${'𝒜'.repeat(129)}"]: found "x"`,
+    'expected a tag key of 1–128 Unicode characters (this one has 129)',
+  ),
+  bad(
+    'an aws: tag key in another letter case',
+    dflt,
+    (_, e) => (e.tags = { 'AWS:CostCenter': '42' }),
+    `${E}.tags["AWS:CostCenter"]: found "42"`,
+    'expected a tag key not starting with "aws:"',
+  ),
+  bad(
+    'a tag value with characters AWS refuses in tags',
+    dflt,
+    (_, e) => (e.tags = { Team: 'platform (core)' }),
+    `${E}.tags.Team: found "platform (core)"`,
+    'expected a tag value of Unicode letters, digits, spaces and _ . : / = + - @ only',
+  ),
+  bad(
+    'a tag value over 256 characters',
+    dflt,
+    (_, e) => (e.tags = { Team: 'a'.repeat(257) }),
+    `${E}.tags.Team: found "${'a'.repeat(116)}...`,
+    'expected a tag value of at most 256 Unicode characters (this one has 257)',
   ),
   bad(
     'a CIDR with host bits',

@@ -22,10 +22,36 @@ export interface HostileConfig {
 
 const RESERVED_TAGS = new Set(['ManagedBy', 'Stack', 'Environment']);
 
+/** Rotation schedules Secrets Manager accepts, with every cron feature its grammar has. */
+const SCHEDULES = [
+  'rate(4 hours)',
+  'rate(999 days)',
+  'cron(0 4/12 * * ? *)',
+  'cron(0 23 ? JAN-MAR,DEC MON-FRI *)',
+  'cron(0 0 ? * 6L *)',
+  'cron(0 1 ? * 2#3 *)',
+  'cron(0 2 L * ? *)',
+];
+
+/**
+ * `text` with only the characters AWS accepts in tags (Unicode letters, digits and separators, and
+ * _ . : / = + - @; see modules/aws-limits.ts): still non-ASCII letters, astral-plane letters, line
+ * and paragraph separators and ':' '/' '=' '@', which JSON, HCL and shell quoting must carry.
+ */
+function tagText(text: string): string {
+  return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '');
+}
+
+/** The first `max` code points of `text` (AWS counts tag lengths in characters, and a cut must not split a surrogate pair). */
+function codePoints(text: string, max: number): string {
+  return [...text].slice(0, max).join('');
+}
+
 /**
  * The default config with every free-text field filled from `texts` (cycled): secret and key
- * descriptions, tag keys and values, a rotation schedule, alarm action ARNs and the local state
- * path. Field limits of the schema are kept (tag keys ≤ 128, values ≤ 256 characters).
+ * descriptions, tag keys and values, alarm action ARNs and the local state path. Tags keep AWS's
+ * rules (only the characters AWS accepts in tags, keys ≤ 128 and values ≤ 256 code points) and the
+ * rotation schedule is one Secrets Manager parses; descriptions stay fully hostile.
  */
 export function hostileConfig(texts: readonly string[], count = 8): HostileConfig {
   let next = 0;
@@ -44,10 +70,11 @@ export function hostileConfig(texts: readonly string[], count = 8): HostileConfi
     const name = `app/s${i}`;
     secretDescriptions[name] = `s${i} ${text()}`;
     env.secrets.push({ name, description: secretDescriptions[name], kmsKeyAlias: alias });
-    const key = `t${i}${text()}`.slice(0, 128);
-    if (!RESERVED_TAGS.has(key)) tags[key] = text().slice(0, 256);
+    const key = codePoints(`t${i}${tagText(text())}`, 128);
+    if (!RESERVED_TAGS.has(key)) tags[key] = codePoints(tagText(text()), 256);
   }
-  const scheduleExpression = `rate(${text().slice(0, 200)})`;
+  // Secrets Manager parses the schedule (the config refuses what it would not): one of its grammar's shapes, not free text.
+  const scheduleExpression = SCHEDULES[next % SCHEDULES.length];
   env.secrets.push({
     name: 'app/rotated',
     kmsKeyAlias: 'alias/k0',
