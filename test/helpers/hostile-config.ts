@@ -71,7 +71,8 @@ export function hostileConfig(texts: readonly string[], count = 8): HostileConfi
     secretDescriptions[name] = `s${i} ${text()}`;
     env.secrets.push({ name, description: secretDescriptions[name], kmsKeyAlias: alias });
     const key = codePoints(`t${i}${tagText(text())}`, 128);
-    if (!RESERVED_TAGS.has(key)) tags[key] = codePoints(tagText(text()), 256);
+    // Never empty: AWS provider 5.100 plans tags_all as unknown when a default tag's value is "" (nothing to compare at plan).
+    if (!RESERVED_TAGS.has(key)) tags[key] = codePoints(tagText(text()), 256) || 'v';
   }
   // Secrets Manager parses the schedule (the config refuses what it would not): one of its grammar's shapes, not free text.
   const scheduleExpression = SCHEDULES[next % SCHEDULES.length];
