@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { Testing } from 'cdktf';
+import { AccessModel } from '../../modules/access-policies';
 import { partitionOf } from '../../modules/aws-identifiers';
 import { buildStacks } from '../../stacks/build-app';
 import { EnvironmentConfig, StacksConfig } from '../../stacks/config';
@@ -235,3 +236,14 @@ export function synthesizedPolicies(config: StacksConfig, synthesized: Synthesiz
     };
   });
 }
+
+/** An access model with literal ids (us-west-2, account 111122223333, one break-glass role), for policy unit tests. */
+export const SAMPLE_ACCESS_MODEL: AccessModel = {
+  partition: 'aws',
+  region: 'us-west-2',
+  accountId: '111122223333',
+  adminVpcId: 'vpc-0a1b2c3d4e5f60718',
+  appSecretsManagerEndpointIds: ['vpce-0a1b2c3d4e5f60718'],
+  appKmsEndpointIds: ['vpce-1a1b2c3d4e5f60718'],
+  managementExemptPrincipalArns: ['arn:aws:iam::111122223333:role/break-glass'],
+};

@@ -1,21 +1,14 @@
-import { AccessModel, assertExactPrincipalArns, keyPolicy, secretPolicy } from '../../modules/access-policies';
+import { assertExactPrincipalArns, keyPolicy, secretPolicy } from '../../modules/access-policies';
 import { GuardrailError } from '../../modules/errors';
 import { validatePolicyDocument } from '../../modules/policy-validation';
+import { SAMPLE_ACCESS_MODEL } from '../helpers/policies';
 
 /**
  * Exempt principals are exact (issue 11 item 2, module side): the break-glass, deploy and rotation
  * principals the secret and key policies exempt must be exact IAM role or user ARNs of the
  * environment's account, and the policies name them with ArnEquals / ArnNotEquals.
  */
-const model: AccessModel = {
-  partition: 'aws',
-  region: 'us-west-2',
-  accountId: '111122223333',
-  adminVpcId: 'vpc-0a1b2c3d4e5f60718',
-  appSecretsManagerEndpointIds: ['vpce-0a1b2c3d4e5f60718'],
-  appKmsEndpointIds: ['vpce-1a1b2c3d4e5f60718'],
-  managementExemptPrincipalArns: ['arn:aws:iam::111122223333:role/break-glass'],
-};
+const model = SAMPLE_ACCESS_MODEL;
 
 function errorOf(build: () => unknown): GuardrailError {
   try {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { AccessModel, secretPolicy } from '../../modules/access-policies';
+import { secretPolicy } from '../../modules/access-policies';
 import { GuardrailError } from '../../modules/errors';
 import { validatePolicyDocument } from '../../modules/policy-validation';
 import { ProtectedSecret } from '../../modules/protected-secret';
@@ -7,17 +7,10 @@ import { buildStacks } from '../../stacks/build-app';
 import { parseConfig } from '../../stacks/config';
 import { onlyResource, policyOf, resourcesOf, synthJson, testStack, TfJson } from '../helpers/assertions';
 import { defaultConfigJson } from '../helpers/configs';
+import { SAMPLE_ACCESS_MODEL } from '../helpers/policies';
 
 const ROLE = 'arn:aws:iam::111122223333:role/db-rotation';
-const model: AccessModel = {
-  partition: 'aws',
-  region: 'us-west-2',
-  accountId: '111122223333',
-  adminVpcId: 'vpc-0a1b2c3d4e5f60718',
-  appSecretsManagerEndpointIds: ['vpce-0a1b2c3d4e5f60718'],
-  appKmsEndpointIds: ['vpce-1a1b2c3d4e5f60718'],
-  managementExemptPrincipalArns: ['arn:aws:iam::111122223333:role/break-glass'],
-};
+const model = SAMPLE_ACCESS_MODEL;
 
 /** secretPolicy(model) as rendered before rotation roles existed: a secret without rotation must keep exactly this. */
 const PLAIN_POLICY =
