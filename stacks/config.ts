@@ -1,9 +1,9 @@
-import { readFileSync } from 'fs';
 import { z } from 'zod';
 import { describeValue } from '../modules/errors';
 import { CDKTF_TOKEN_MARKER } from '../modules/terraform-literal';
 import { configSchema, StacksConfig } from './config-schema';
 import { JsonTextError, parseJsonStrict } from './config-json';
+import { FileInputError, readRegularFile } from './regular-file';
 
 export * from './config-schema';
 
@@ -110,16 +110,20 @@ export function parseConfig(raw: unknown, source = 'config'): StacksConfig {
   throw new ConfigError(source, [...new Set([...markers, ...problems])]);
 }
 
-/** Reads and validates a config file. */
+/** The largest config file read (a fleet of 1,000 environments is about 1 MiB). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads and validates a config file. Only a regular file of at most {@link MAX_CONFIG_BYTES} is
+ * read (a FIFO, `/dev/zero` or a directory is refused at once), and its nesting depth is bounded.
+ */
 export function loadConfig(file: string): StacksConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_CONFIG_BYTES, 'a JSON config file (STACKS_CONFIG, default stacks/config/default.json)');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ConfigError(file, [
-      `(file): found no readable file at ${file} (${reason}); expected a JSON config file (STACKS_CONFIG, default stacks/config/default.json)`,
-    ]);
+    if (!(e instanceof FileInputError)) throw e;
+    throw new ConfigError(file, [`(file): ${e.problem}`]);
   }
   let parsed: ReturnType<typeof parseJsonStrict>;
   try {
