@@ -71,7 +71,10 @@ export function readRegularFile(file: string, maxBytes: number, what = 'a regula
     for (;;) {
       if (length === buffer.length) {
         if (length > maxBytes)
-          throw new FileInputError(file, `found more than ${formatBytes(maxBytes)} (it grew while read); expected ${what} of at most ${formatBytes(maxBytes)}`);
+          throw new FileInputError(
+            file,
+            `found more than ${formatBytes(maxBytes)} (read past the size it had when opened); expected ${what} of at most ${formatBytes(maxBytes)}`,
+          );
         const larger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
         buffer.copy(larger, 0, 0, length);
         buffer = larger;
