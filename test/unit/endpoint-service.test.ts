@@ -5,9 +5,11 @@ import { EndpointService } from '../../modules/endpoint-service';
  * - Secrets Manager User Guide, "Using an AWS Secrets Manager VPC endpoint": the service name is
  *   `com.amazonaws.<region>.secretsmanager`.
  * - AWS KMS Developer Guide, "Connecting to AWS KMS through a VPC endpoint": `com.amazonaws.<region>.kms`,
- *   and `com.amazonaws.<region>.kms-fips` for the FIPS endpoint; the China-regions KMS guide uses the
- *   same `com.amazonaws` form (`com.amazonaws.cn-north-1.kms`): in China only some services take the
- *   `cn.com.amazonaws` prefix (EC2, STS, Lambda, ECR, ...; `aws ec2 describe-vpc-endpoint-services`).
+ *   and `com.amazonaws.<region>.kms-fips` for the FIPS endpoint. The China-regions edition of that page
+ *   (https://docs.amazonaws.cn/en_us/kms/latest/developerguide/kms-vpc-endpoint.html) gives the same
+ *   template, `com.amazonaws.region.kms`, with no `cn.` prefix. In China only some services take the
+ *   `cn.com.amazonaws` prefix: `aws ec2 describe-vpc-endpoint-services` in cn-north-1 lists, among
+ *   others, `cn.com.amazonaws.cn-north-1.ec2`, `.ecr.api`, `.lambda`, `.monitoring`, `.s3`.
  * - AWS CDK's InterfaceVpcEndpointAwsService test, from that list: ECR in cn-north-1 is
  *   `cn.com.amazonaws.cn-north-1.ecr.api`.
  */
