@@ -5,17 +5,26 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { assertKmsFipsRegion, assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
-import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
+import { EndpointVpc, IpAddressType, PlanPrecondition, SubnetPlacement } from './endpoint-vpc';
 import { GuardrailError, invalidValue } from './errors';
+import {
+  DNS_RECORD_IP_TYPE_NEEDS,
+  DnsRecordIpType,
+  dnsRecordIpTypeFor,
+  IP_ADDRESS_TYPES,
+  quotedList,
+  SUBNETS_NEEDED,
+  unreachableOverIpv6,
+  UNREACHABLE_OVER_IPV6,
+} from './ip-address-types';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** IP address families an endpoint serves. */
-export type EndpointIpAddressType = 'ipv4' | 'dualstack' | 'ipv6';
-/** DNS record types private DNS creates. */
-export type DnsRecordIpType = 'ipv4' | 'dualstack' | 'ipv6' | 'service-defined';
+export type EndpointIpAddressType = IpAddressType;
+export type { DnsRecordIpType } from './ip-address-types';
 
 /** Options shared by the {@link InterfaceEndpoint} constructor and `ServiceEndpoints.addInterfaceEndpoint`. */
 export interface InterfaceEndpointOptions extends EndpointIngressSources {
@@ -29,9 +38,15 @@ export interface InterfaceEndpointOptions extends EndpointIngressSources {
   readonly privateDnsEnabled?: boolean;
   /** Private DNS only for the inbound Resolver endpoint. @default false */
   readonly privateDnsOnlyForInboundResolverEndpoint?: boolean;
-  /** Record types private DNS creates. @default - AWS default for the address type */
+  /**
+   * Record types private DNS creates: ipv4 (A), ipv6 (AAAA), dualstack (A and AAAA), service-defined
+   * (dualstack endpoints only). @default - ipv4 endpoints: AWS's default; dualstack and ipv6 endpoints: the same as ipAddressType
+   */
   readonly dnsRecordIpType?: DnsRecordIpType;
-  /** IP address type of the endpoint. @default 'ipv4' */
+  /**
+   * IP address type of the endpoint: ipv4, dualstack (subnets with IPv4 and IPv6 ranges) or ipv6
+   * (IPv6-only subnets); refused at synth where the VPC or the service cannot carry it. @default 'ipv4'
+   */
   readonly ipAddressType?: EndpointIpAddressType;
   /** Bring your own security groups instead of creating one. @default - one group is created from the ingress sources */
   readonly securityGroupIds?: readonly string[];
@@ -107,6 +122,8 @@ export class InterfaceEndpoint extends Construct {
   public readonly securityGroup?: EndpointSecurityGroup;
   public readonly privateDnsEnabled: boolean;
   public readonly subnets: readonly SubnetPlacement[];
+  /** IP address type of the endpoint. */
+  public readonly ipAddressType: IpAddressType;
 
   constructor(scope: Construct, id: string, props: InterfaceEndpointProps) {
     super(scope, id);
@@ -121,6 +138,21 @@ export class InterfaceEndpoint extends Construct {
     if (this.privateDnsEnabled) this.checkPrivateDns(props.vpc);
     if (props.privateDnsOnlyForInboundResolverEndpoint && !this.privateDnsEnabled) {
       throw invalidValue('PLS_DNS_OPTIONS', 'privateDnsOnlyForInboundResolverEndpoint', true, 'privateDnsEnabled true, or drop this option');
+    }
+    this.ipAddressType = props.ipAddressType ?? 'ipv4';
+    this.checkIpAddressType(props.vpc);
+    const dnsRecordIpType = props.dnsRecordIpType ?? (this.ipAddressType === 'ipv4' ? undefined : dnsRecordIpTypeFor(this.ipAddressType));
+    if (dnsRecordIpType !== undefined) {
+      const allowed = DNS_RECORD_IP_TYPE_NEEDS[dnsRecordIpType];
+      if (!allowed) throw invalidValue('PLS_DNS_OPTIONS', 'dnsRecordIpType', dnsRecordIpType, quotedList(Object.keys(DNS_RECORD_IP_TYPE_NEEDS)));
+      if (!allowed.includes(this.ipAddressType)) {
+        throw invalidValue(
+          'PLS_DNS_OPTIONS',
+          'dnsRecordIpType',
+          dnsRecordIpType,
+          `a DNS record IP type an ${this.ipAddressType} endpoint can have: ${quotedList(Object.entries(DNS_RECORD_IP_TYPE_NEEDS).flatMap(([t, needs]) => (needs.includes(this.ipAddressType) ? [t] : [])))} (AWS: "${dnsRecordIpType}" needs ipAddressType ${quotedList(allowed)})`,
+        );
+      }
     }
 
     let securityGroupIds: string[];
@@ -137,12 +169,18 @@ export class InterfaceEndpoint extends Construct {
       });
       securityGroupIds = [...props.securityGroupIds];
     } else {
+      const sources = {
+        allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
+        vpcIpv6CidrBlocks: props.vpc.ipv6CidrBlocks,
+        sourceSecurityGroupIds: props.sourceSecurityGroupIds,
+        prefixListIds: props.prefixListIds,
+      };
+      if (unreachableOverIpv6(this.ipAddressType, sources))
+        throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', this.ipAddressType, UNREACHABLE_OVER_IPV6);
       this.securityGroup = new EndpointSecurityGroup(this, 'security-group', {
         vpcId: props.vpc.vpcId,
         description: `Interface endpoint for ${props.service.shortName}: tcp/443 from allowed sources`,
-        allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
-        sourceSecurityGroupIds: props.sourceSecurityGroupIds,
-        prefixListIds: props.prefixListIds,
+        ...sources,
         publicSources: props.publicSources,
         tags: props.tags,
       });
@@ -151,9 +189,20 @@ export class InterfaceEndpoint extends Construct {
 
     this.policy = props.policy ?? new PolicyDocument({ kind: 'endpoint' });
     const dnsOptions =
-      props.dnsRecordIpType || props.privateDnsOnlyForInboundResolverEndpoint !== undefined
-        ? { dnsRecordIpType: props.dnsRecordIpType, privateDnsOnlyForInboundResolverEndpoint: props.privateDnsOnlyForInboundResolverEndpoint }
+      dnsRecordIpType || props.privateDnsOnlyForInboundResolverEndpoint !== undefined
+        ? { dnsRecordIpType, privateDnsOnlyForInboundResolverEndpoint: props.privateDnsOnlyForInboundResolverEndpoint }
         : undefined;
+    const preconditions: PlanPrecondition[] = [
+      ...(this.privateDnsEnabled && props.vpc.dnsPrecondition
+        ? [
+            {
+              condition: props.vpc.dnsPrecondition,
+              errorMessage: `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
+            },
+          ]
+        : []),
+      ...(props.vpc.ipAddressTypePreconditions?.(this.ipAddressType, this.subnets) ?? []),
+    ];
     this.vpcEndpoint = new VpcEndpoint(this, 'endpoint', {
       vpcId: props.vpc.vpcId,
       serviceName: props.service.serviceName(props.region),
@@ -161,24 +210,14 @@ export class InterfaceEndpoint extends Construct {
       subnetIds: this.subnets.map((s) => s.subnetId),
       securityGroupIds,
       privateDnsEnabled: this.privateDnsEnabled,
-      ipAddressType: props.ipAddressType ?? 'ipv4',
+      ipAddressType: this.ipAddressType,
       dnsOptions,
       policy: Lazy.stringValue({ produce: () => (this.policy.isEmpty ? undefined : this.policy.terraformJson()) }),
       tags: terraformLiteralMap(props.tags),
       timeouts: props.timeouts,
-      lifecycle:
-        this.privateDnsEnabled && props.vpc.dnsPrecondition
-          ? {
-              precondition: [
-                {
-                  condition: props.vpc.dnsPrecondition,
-                  errorMessage: terraformLiteral(
-                    `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
-                  ),
-                },
-              ],
-            }
-          : undefined,
+      lifecycle: preconditions.length
+        ? { precondition: preconditions.map((p) => ({ condition: p.condition, errorMessage: terraformLiteral(p.errorMessage) })) }
+        : undefined,
     });
     this.node.addValidation({ validate: () => validatePolicyDocument(this.policy, `${this.node.path}.policy`, this) });
   }
@@ -201,6 +240,29 @@ export class InterfaceEndpoint extends Construct {
   /** The regional endpoint-specific DNS name, as an `https://` URL for `--endpoint-url`. */
   public get endpointUrl(): string {
     return `https://${this.vpcEndpoint.dnsEntry.get(0).dnsName}`;
+  }
+
+  /** The IP address type is one AWS offers for the service and the VPC's subnets (as known at synth) can carry. */
+  private checkIpAddressType(vpc: EndpointVpc): void {
+    const type = this.ipAddressType;
+    if (!IP_ADDRESS_TYPES.includes(type)) throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', type, quotedList(IP_ADDRESS_TYPES));
+    const offered = this.service.ipAddressTypes;
+    if (offered && !offered.includes(type)) {
+      throw invalidValue(
+        'PLS_IP_ADDRESS_TYPE',
+        'ipAddressType',
+        type,
+        `${quotedList(offered)}: AWS offers ${this.service.shortName} endpoints only as ${offered.join(', ')}`,
+      );
+    }
+    if (vpc.ipAddressTypes && !vpc.ipAddressTypes.includes(type)) {
+      throw invalidValue(
+        'PLS_IP_ADDRESS_TYPE',
+        'ipAddressType',
+        type,
+        `${quotedList(vpc.ipAddressTypes)}: ${type} endpoints need ${SUBNETS_NEEDED[type]}, and the subnets of ${Token.isUnresolved(vpc.vpcId) ? 'this VPC' : `VPC ${vpc.vpcId}`} carry only ${quotedList(vpc.ipAddressTypes)} endpoints; create the VPC with ipAddressType "${type}"`,
+      );
+    }
   }
 
   private checkPrivateDns(vpc: EndpointVpc): void {

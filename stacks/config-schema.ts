@@ -13,6 +13,7 @@ import {
 } from '../modules/aws-identifiers';
 import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
 import { vpcCidrProblem } from '../modules/private-vpc';
+import { unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from '../modules/ip-address-types';
 import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
 import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/cidr-ranges';
 import {
@@ -145,7 +146,12 @@ const vpcCommon = {
   privateDns: z.boolean().optional().describe('Private DNS on the endpoints (default true)'),
   enableDnsSupport: z.boolean().optional().describe('VPC enableDnsSupport (created VPC: default true; existing VPC: what you know it is)'),
   enableDnsHostnames: z.boolean().optional().describe('VPC enableDnsHostnames (created VPC: default true; existing VPC: what you know it is)'),
-  ipAddressType: z.enum(['ipv4', 'dualstack', 'ipv6']).optional().describe('Endpoint IP address type (default ipv4)'),
+  ipAddressType: z
+    .enum(['ipv4', 'dualstack', 'ipv6'])
+    .optional()
+    .describe(
+      'Endpoint IP address type (default ipv4). With "create": dualstack gives the VPC an Amazon-provided IPv6 /56 and each subnet an IPv6 /64 beside its IPv4 range; ipv6 makes the subnets IPv6-only; either way the endpoints admit the VPC\'s IPv6 block on tcp/443 (besides allowedCidrs). On an existing VPC the plan checks that the VPC has an IPv6 block and the subnets have IPv4 and IPv6 ranges (dualstack) or are IPv6-only (ipv6); ipv6 needs an IPv6 source (an IPv6 CIDR in allowedCidrs, a security group or a prefix list)',
+    ),
 };
 
 const vpc = z
@@ -219,6 +225,10 @@ const vpc = z
         path: [v.allowedCidrs ? 'allowedCidrs' : 'create'],
         message: `expected ranges that leave out part of the address space: together these admit ${everyAddressOf(family)}`,
       });
+    }
+    // An IPv6-only endpoint has only IPv6 addresses: an existing VPC listing only IPv4 sources admits no one (a created VPC's own IPv6 block is always admitted).
+    if (v.ipAddressType && !v.create && unreachableOverIpv6(v.ipAddressType, v)) {
+      ctx.addIssue({ code: 'custom', path: ['ipAddressType'], message: `expected ${UNREACHABLE_OVER_IPV6}` });
     }
     addDuplicateIssues(ctx, v.sourceSecurityGroupIds, ['sourceSecurityGroupIds'], 'security group');
     addDuplicateIssues(ctx, v.prefixListIds, ['prefixListIds'], 'prefix list');

@@ -13,6 +13,7 @@ export function vpcFromConfig(scope: Construct, vpc: VpcConfig, region: string, 
       region,
       enableDnsSupport: vpc.enableDnsSupport,
       enableDnsHostnames: vpc.enableDnsHostnames,
+      ipAddressType: vpc.ipAddressType,
       name,
     });
   }
