@@ -28,9 +28,9 @@ export interface ExistingVpcProps {
   readonly verifyDnsAttributesAtPlan?: boolean;
 }
 
-/** `try(length(value) > 0, false)`: true when a data source attribute holds a non-empty string (not "" nor null). */
+/** `try(length(value) >= 1, false)` (cdktf renders a literal 0 operand as "undefined"): true when a data source attribute holds a non-empty string (not "" nor null). */
 function isSet(value: string): IResolvable {
-  return Fn.try([Op.gt(Fn.lengthOf(value), 0), false]);
+  return Fn.try([Op.gte(Fn.lengthOf(value), 1), false]);
 }
 
 /**

@@ -1,0 +1,89 @@
+import { join } from 'path';
+import { parseConfig } from '../../stacks/config';
+import { exampleConfigJson } from '../helpers/configs';
+import {
+  credentialBoundDataSources,
+  describePipeline,
+  offlinePlanTest,
+  readStack,
+  runPipeline,
+  showPlan,
+  synthToTemp,
+  TfJson,
+  writeTerraformTest,
+} from '../helpers/pipeline';
+import { terraform, toolchainOrReportSkip } from '../helpers/terraform';
+
+/**
+ * IPv6 for real (stacks/config/ipv6.json): a created dual-stack admin VPC and a created IPv6-only
+ * app VPC ("dual"), and an existing dual-stack app VPC ("legacy"), through terraform init,
+ * validate and an offline plan; then the existing VPC's IPv6 preconditions through `terraform test`.
+ *
+ * AWS, on the subnets each endpoint IP address type needs (VpcEndpointIpAddressType): Dualstack
+ * "is supported only if all selected subnets have both IPv4 and IPv6 address ranges"; IPv6 "only if
+ * all selected subnets are IPv6 only subnets".
+ */
+describe('Terraform pipeline on IPv6 endpoints (stacks/config/ipv6.json)', () => {
+  const config = parseConfig(exampleConfigJson('ipv6.json'), 'ipv6.json');
+
+  it('GIVEN created dual-stack and IPv6-only VPCs and an existing dual-stack VPC THEN every stack validates and plans, and a VPC or subnet without IPv6 fails the plan with our message', async () => {
+    const toolchain = await toolchainOrReportSkip('IPv6 Terraform pipeline');
+    if (!toolchain) return;
+    const { outdir } = synthToTemp(config);
+    const results = await runPipeline(outdir);
+    if ('skipReason' in results) throw new Error(results.skipReason);
+    console.log(`${toolchain.version}\n${describePipeline(results)}`);
+    expect(results.map((r) => r.stack)).toEqual(['dual-admin-vpc', 'dual-app-vpc', 'legacy-admin-vpc', 'legacy-app-vpc']);
+    for (const r of results) {
+      const failed = r.steps.find((s) => !s.ok);
+      if (failed) throw new Error(`${r.stack}: terraform ${failed.command} failed:\n${failed.output}`);
+      expect(r.steps.map((s) => s.command)).toEqual(['init', 'validate', 'plan']);
+    }
+
+    // THEN the plan of the IPv6-only VPC asks AWS for an Amazon-provided block and carves IPv6-only /64 subnets from it.
+    const plan = await showPlan(toolchain, join(outdir, 'stacks', 'dual-app-vpc'));
+    const after = (type: string) => plan.changes.filter((c) => c.address.startsWith(`${type}.`)).map((c) => c.after as TfJson);
+    expect(after('aws_vpc')).toEqual([expect.objectContaining({ assign_generated_ipv6_cidr_block: true, cidr_block: '10.91.0.0/16' })]);
+    const subnets = after('aws_subnet');
+    expect(subnets).toHaveLength(3);
+    for (const s of subnets) {
+      expect(s).toEqual(
+        expect.objectContaining({ ipv6_native: true, assign_ipv6_address_on_creation: true, enable_resource_name_dns_aaaa_record_on_launch: true }),
+      );
+      expect(s.cidr_block ?? null).toBeNull();
+    }
+    expect(after('aws_vpc_endpoint').map((e) => [e.ip_address_type, e.dns_options[0].dns_record_ip_type])).toEqual([
+      ['ipv6', 'ipv6'],
+      ['ipv6', 'ipv6'],
+    ]);
+
+    // THEN the existing dual-stack VPC's preconditions fail the plan when the VPC, or one subnet, has no IPv6 range.
+    const app = readStack(outdir, 'legacy-app-vpc');
+    const dir = join(outdir, 'stacks', 'legacy-app-vpc');
+    const lookups = credentialBoundDataSources(app);
+    const vpcLookup = lookups.find((a) => a.startsWith('data.aws_vpc.'))!;
+    const subnetLookup = lookups.find((a) => a.startsWith('data.aws_subnet.') && a.includes('subnet-5d6e7f80912233445'))!;
+    expect(lookups.filter((a) => a.startsWith('data.aws_subnet.'))).toHaveLength(2);
+    const endpoints = Object.keys(app.resource.aws_vpc_endpoint).map((n) => `aws_vpc_endpoint.${n}`);
+    const run = (name: string, target: string, values: string, expectFailures: boolean) =>
+      `run "${name}" {\n  command = plan\n  override_data {\n    target = ${target}\n    values = { ${values} }\n  }\n${expectFailures ? `  expect_failures = [${endpoints.join(', ')}]\n` : ''}}\n`;
+    const noVpcIpv6 = 'enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "10.93.0.0/16", ipv6_cidr_block = ""';
+    const ipv4OnlySubnet = 'cidr_block = "10.93.1.0/24", ipv6_cidr_block = "", ipv6_native = false';
+    // Two expected failures (a run fails if its expected failure does not happen), then one unexpected: it must fail with our message.
+    const runs =
+      run('vpc_without_ipv6', vpcLookup, noVpcIpv6, true) +
+      run('subnet_without_ipv6', subnetLookup, ipv4OnlySubnet, true) +
+      run('subnet_without_ipv6_unexpected', subnetLookup, ipv4OnlySubnet, false);
+    writeTerraformTest(dir, 'ipv6_precondition', offlinePlanTest(lookups, runs));
+    const result = await terraform(toolchain, dir, ['test', '-filter=tests/ipv6_precondition.tftest.hcl']);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/run "offline_plan"\.\.\. pass/);
+    expect(result.output).toMatch(/run "vpc_without_ipv6"\.\.\. pass/);
+    expect(result.output).toMatch(/run "subnet_without_ipv6"\.\.\. pass/);
+    expect(result.output).toMatch(/run "subnet_without_ipv6_unexpected"\.\.\. fail/);
+    expect(result.output).toMatch(/3 passed, 1 failed/);
+    expect(result.output.replace(/\s+/g, ' ')).toMatch(
+      /Dualstack endpoints need subnets with both IPv4 and IPv6 ranges; subnet subnet-5d6e7f80912233445 \(us-east-2b\) lacks one/,
+    );
+  });
+});
