@@ -109,6 +109,17 @@ export function checkSubnets(subnets: readonly SubnetPlacement[], region: string
   return kept;
 }
 
+/** Throws when the VPC's subnets, as known at synth, cannot carry endpoints of `ipAddressType` (AWS refuses them at apply). */
+export function checkVpcCarries(vpc: EndpointVpc, ipAddressType: IpAddressType): void {
+  if (!vpc.ipAddressTypes || vpc.ipAddressTypes.includes(ipAddressType)) return;
+  throw invalidValue(
+    'PLS_IP_ADDRESS_TYPE',
+    'ipAddressType',
+    ipAddressType,
+    `${quotedList(vpc.ipAddressTypes)}: ${ipAddressType} endpoints need ${SUBNETS_NEEDED[ipAddressType]}, and the subnets of ${Token.isUnresolved(vpc.vpcId) ? 'this VPC' : `VPC ${vpc.vpcId}`} carry only ${quotedList(vpc.ipAddressTypes)} endpoints; create the VPC with ipAddressType "${ipAddressType}"`,
+  );
+}
+
 /**
  * An interface VPC endpoint (PrivateLink) for one AWS service: network interfaces in one subnet per
  * AZ, a security group admitting tcp/443 from the given sources only, private DNS, and an endpoint
@@ -255,14 +266,7 @@ export class InterfaceEndpoint extends Construct {
         `${quotedList(offered)}: AWS offers ${this.service.shortName} endpoints only as ${offered.join(', ')}`,
       );
     }
-    if (vpc.ipAddressTypes && !vpc.ipAddressTypes.includes(type)) {
-      throw invalidValue(
-        'PLS_IP_ADDRESS_TYPE',
-        'ipAddressType',
-        type,
-        `${quotedList(vpc.ipAddressTypes)}: ${type} endpoints need ${SUBNETS_NEEDED[type]}, and the subnets of ${Token.isUnresolved(vpc.vpcId) ? 'this VPC' : `VPC ${vpc.vpcId}`} carry only ${quotedList(vpc.ipAddressTypes)} endpoints; create the VPC with ipAddressType "${type}"`,
-      );
-    }
+    checkVpcCarries(vpc, type);
   }
 
   private checkPrivateDns(vpc: EndpointVpc): void {

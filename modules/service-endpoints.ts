@@ -3,7 +3,7 @@ import { assertTags } from './aws-limits';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
 import { EndpointVpc } from './endpoint-vpc';
-import { InterfaceEndpoint, InterfaceEndpointOptions } from './interface-endpoint';
+import { checkVpcCarries, InterfaceEndpoint, InterfaceEndpointOptions } from './interface-endpoint';
 import { invalidValue } from './errors';
 import { unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from './ip-address-types';
 import { PolicyDocument } from './policy-document';
@@ -53,6 +53,7 @@ export class ServiceEndpoints extends Construct {
       prefixListIds: props.prefixListIds,
     };
     const ipAddressType = props.endpointOptions?.ipAddressType ?? 'ipv4';
+    checkVpcCarries(props.vpc, ipAddressType);
     if (unreachableOverIpv6(ipAddressType, sources)) throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', ipAddressType, UNREACHABLE_OVER_IPV6);
     this.securityGroup = new EndpointSecurityGroup(this, 'security-group', {
       vpcId: props.vpc.vpcId,
