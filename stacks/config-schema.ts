@@ -161,7 +161,9 @@ const vpc = z
     verifyDnsAttributesAtPlan: z
       .boolean()
       .optional()
-      .describe('Existing VPC: read the VPC at plan and fail if private DNS is on but a DNS attribute is off (needs credentials at plan; default true)'),
+      .describe(
+        'Existing VPC: read the VPC (and, for dualstack / ipv6 endpoints, its subnets) at plan and fail if private DNS is on but a DNS attribute is off, or if the VPC or a subnet lacks the IPv6 ranges the endpoints need (needs credentials at plan; default true)',
+      ),
     create: z
       .strictObject({
         cidrBlock: z.string().describe('IPv4 network address, /16 to /24, in canonical form (no host bits, no leading zeros)'),
