@@ -12,7 +12,7 @@ import {
   TfJson,
   writeTerraformTest,
 } from '../helpers/pipeline';
-import { terraform, toolchainOrReportSkip } from '../helpers/terraform';
+import { initValidatePlan, terraform, toolchainOrReportSkip } from '../helpers/terraform';
 
 /**
  * IPv6 for real (stacks/config/ipv6.json): a created dual-stack admin VPC and a created IPv6-only
@@ -85,5 +85,42 @@ describe('Terraform pipeline on IPv6 endpoints (stacks/config/ipv6.json)', () =>
     expect(result.output.replace(/\s+/g, ' ')).toMatch(
       /Dualstack endpoints need subnets with both IPv4 and IPv6 ranges; subnet subnet-5d6e7f80912233445 \(us-east-2b\) lacks one/,
     );
+  });
+
+  it('GIVEN IPv6-only endpoints in an existing VPC THEN the plan passes with IPv6-only subnets and fails with our message when a subnet is not IPv6-only', async () => {
+    const toolchain = await toolchainOrReportSkip('IPv6 Terraform pipeline');
+    if (!toolchain) return;
+    const raw = exampleConfigJson('ipv6.json');
+    raw.environments = [raw.environments[1]];
+    raw.environments[0].appVpc.ipAddressType = 'ipv6';
+    const { outdir } = synthToTemp(parseConfig(raw, 'ipv6.json'));
+    const dir = join(outdir, 'stacks', 'legacy-app-vpc');
+    const app = readStack(outdir, 'legacy-app-vpc');
+    const steps = await initValidatePlan(toolchain, dir, { plan: false });
+    const failed = steps.find((s) => !s.ok);
+    if (failed) throw new Error(`terraform ${failed.command} failed:\n${failed.output}`);
+    const lookups = credentialBoundDataSources(app);
+    const subnets = lookups.filter((a) => a.startsWith('data.aws_subnet.'));
+    expect(subnets).toHaveLength(2);
+    const vpcLookup = lookups.find((a) => a.startsWith('data.aws_vpc.'))!;
+    const endpoints = Object.keys(app.resource.aws_vpc_endpoint).map((n) => `aws_vpc_endpoint.${n}`);
+    const override = (target: string, values: string) => `override_data {\n  target = ${target}\n  values = { ${values} }\n}\n`;
+    const ipv6Only = 'cidr_block = "", ipv6_cidr_block = "2600:1f16:abc:de01::/64", ipv6_native = true';
+    const dualStack = 'cidr_block = "10.93.1.0/24", ipv6_cidr_block = "2600:1f16:abc:de02::/64", ipv6_native = false';
+    const run = (name: string, expectFailures: boolean) =>
+      `run "${name}" {\n  command = plan\n  ${override(subnets[1], dualStack).replace(/\n/g, '\n  ')}${expectFailures ? `expect_failures = [${endpoints.join(', ')}]\n` : ''}}\n`;
+    const file =
+      override(vpcLookup, 'enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "10.93.0.0/16", ipv6_cidr_block = "2600:1f16:abc:de00::/56"') +
+      subnets.map((s) => override(s, ipv6Only)).join('') +
+      `run "ipv6_only_subnets" {\n  command = plan\n}\n` +
+      run('dual_stack_subnet', true) +
+      run('dual_stack_subnet_unexpected', false);
+    writeTerraformTest(dir, 'ipv6_only', file);
+    const result = await terraform(toolchain, dir, ['test', '-filter=tests/ipv6_only.tftest.hcl']);
+    expect(result.output).toMatch(/run "ipv6_only_subnets"\.\.\. pass/);
+    expect(result.output).toMatch(/run "dual_stack_subnet"\.\.\. pass/);
+    expect(result.output).toMatch(/run "dual_stack_subnet_unexpected"\.\.\. fail/);
+    expect(result.output).toMatch(/2 passed, 1 failed/);
+    expect(result.output.replace(/\s+/g, ' ')).toMatch(/IPv6-only endpoints need IPv6-only subnets; subnet subnet-\w+ \(us-east-2b\) is not one/);
   });
 });
