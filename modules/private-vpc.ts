@@ -85,6 +85,7 @@ export class PrivateVpc extends Construct implements EndpointVpc {
   public readonly ipv6CidrBlocks?: string[];
   /** What the subnets carry. */
   public readonly ipAddressType: IpAddressType;
+  /** The endpoint IP address types the subnets carry: ipv4; ipv4 and dualstack (dual-stack subnets); ipv6. */
   public readonly ipAddressTypes: IpAddressType[];
   public readonly enableDnsSupport: boolean;
   public readonly enableDnsHostnames: boolean;
