@@ -46,8 +46,8 @@ export interface EndpointSecurityGroupProps extends EndpointIngressSources {
   /**
    * The VPC's own IPv6 blocks, such as the reference to its Amazon-provided block
    * (`aws_vpc.x.ipv6_cidr_block`): admitted on tcp/443 as `cidr_ipv6` in addition to
-   * `allowedCidrs`, without a publicSources opt-in (a VPC's own block is its own range). Literals
-   * are checked as allowedCidrs are. @default - none
+   * `allowedCidrs`. A reference needs no publicSources opt-in (Terraform reads it from the VPC, so
+   * it is the VPC's own range); a literal is checked as allowedCidrs are, opt-in included. @default - none
    */
   readonly vpcIpv6CidrBlocks?: readonly string[];
   /** Group description (required by the guardrails; AWS shows it in the console). @default 'Interface VPC endpoints: tcp/443 from allowed sources' */
@@ -160,6 +160,7 @@ export class EndpointSecurityGroup extends Construct {
     });
 
     checkIngressCidrs(cidrs, 'allowedCidrs', props.publicSources);
+    checkIngressCidrs(ownIpv6, 'vpcIpv6CidrBlocks', props.publicSources);
     ownIpv6.forEach((cidr, i) => {
       if (checkIngressCidr(cidr, `vpcIpv6CidrBlocks[${i}]`) === 'ipv4' && !Token.isUnresolved(cidr)) {
         throw invalidValue('PLS_BAD_CIDR', `vpcIpv6CidrBlocks[${i}]`, cidr, 'an IPv6 CIDR (the VPC\'s IPv6 block), such as "2600:1f14:abc:de00::/56"');

@@ -206,6 +206,11 @@ describe('refusals at synth (each names the field, what was found and what is ex
     ['::/0', '::/0', /\[PLS_OPEN_INGRESS\] vpcIpv6CidrBlocks\[0\]: found "::\/0"/],
     ['an IPv4 CIDR', '10.0.0.0/8', /\[PLS_BAD_CIDR\] vpcIpv6CidrBlocks\[0\]: found "10.0.0.0\/8"; expected an IPv6 CIDR/],
     ['a non-canonical IPv6 CIDR', '2600:1F14::/56', /\[PLS_BAD_CIDR\] vpcIpv6CidrBlocks\[0\]: .*did you mean "2600:1f14::\/56"/],
+    [
+      'a public literal without publicSources (only a reference is the VPC own block for sure)',
+      '2600:1f14:abc:de00::/56',
+      /\[PLS_PUBLIC_INGRESS\] vpcIpv6CidrBlocks\[0\]: found "2600:1f14:abc:de00::\/56"; expected private address space \(fc00::\/7\)/,
+    ],
   ])('GIVEN %s as the VPC own IPv6 block THEN refused', (_title, cidr, message) => {
     expect(() => new EndpointSecurityGroup(testStack(), 'sg', { vpcId: 'vpc-0a1b2c3d', vpcIpv6CidrBlocks: [cidr] })).toThrow(message);
   });
