@@ -4,7 +4,9 @@ import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
 import { assertResourceId } from './aws-identifiers';
 import { EndpointVpc, IpAddressType, PlanPrecondition, SubnetPlacement } from './endpoint-vpc';
+import { invalidValue } from './errors';
 import { checkSubnets } from './interface-endpoint';
+import { IP_ADDRESS_TYPES, ipAddressTypesOfSubnets, quotedList } from './ip-address-types';
 
 /** Props of an {@link ExistingVpc}. */
 export interface ExistingVpcProps {
@@ -16,6 +18,12 @@ export interface ExistingVpcProps {
   readonly region: string;
   /** CIDRs that may reach the endpoints (the VPC's ranges). @default - none; give them or source security groups */
   readonly cidrBlocks?: readonly string[];
+  /**
+   * What the endpoint subnets carry, if you know it: `ipv4` (IPv4-only subnets), `dualstack` (IPv4
+   * and IPv6 ranges) or `ipv6` (IPv6-only subnets); endpoints of a type they cannot carry fail at
+   * synth. @default - unknown at synth; checked at plan when verification is on
+   */
+  readonly subnetIpAddressType?: IpAddressType;
   /** The VPC's `enableDnsSupport` if you know it; `false` with private DNS fails at synth. @default - read at plan */
   readonly enableDnsSupport?: boolean;
   /** The VPC's `enableDnsHostnames` if you know it; `false` with private DNS fails at synth. @default - read at plan */
@@ -42,6 +50,8 @@ export class ExistingVpc extends Construct implements EndpointVpc {
   public readonly vpcId: string;
   public readonly subnets: readonly SubnetPlacement[];
   public readonly cidrBlocks?: readonly string[];
+  /** The endpoint IP address types the subnets carry, when `subnetIpAddressType` says. */
+  public readonly ipAddressTypes?: readonly IpAddressType[];
   public readonly enableDnsSupport?: boolean;
   public readonly enableDnsHostnames?: boolean;
   public readonly dnsPrecondition?: IResolvable;
@@ -55,6 +65,12 @@ export class ExistingVpc extends Construct implements EndpointVpc {
     this.vpcId = props.vpcId;
     this.subnets = checkSubnets(props.subnets, props.region);
     this.cidrBlocks = props.cidrBlocks;
+    if (props.subnetIpAddressType !== undefined) {
+      if (!IP_ADDRESS_TYPES.includes(props.subnetIpAddressType)) {
+        throw invalidValue('PLS_IP_ADDRESS_TYPE', 'subnetIpAddressType', props.subnetIpAddressType, quotedList(IP_ADDRESS_TYPES));
+      }
+      this.ipAddressTypes = ipAddressTypesOfSubnets(props.subnetIpAddressType);
+    }
     this.enableDnsSupport = props.enableDnsSupport;
     this.enableDnsHostnames = props.enableDnsHostnames;
     if (props.verifyDnsAttributesAtPlan ?? true) {

@@ -116,7 +116,7 @@ export function checkVpcCarries(vpc: EndpointVpc, ipAddressType: IpAddressType):
     'PLS_IP_ADDRESS_TYPE',
     'ipAddressType',
     ipAddressType,
-    `${quotedList(vpc.ipAddressTypes)}: ${ipAddressType} endpoints need ${SUBNETS_NEEDED[ipAddressType]}, and the subnets of ${Token.isUnresolved(vpc.vpcId) ? 'this VPC' : `VPC ${vpc.vpcId}`} carry only ${quotedList(vpc.ipAddressTypes)} endpoints; create the VPC with ipAddressType "${ipAddressType}"`,
+    `${quotedList(vpc.ipAddressTypes)}: ${ipAddressType} endpoints need ${SUBNETS_NEEDED[ipAddressType]}, and the subnets of ${Token.isUnresolved(vpc.vpcId) ? 'this VPC' : `VPC ${vpc.vpcId}`} carry only ${quotedList(vpc.ipAddressTypes)} endpoints; give it ${SUBNETS_NEEDED[ipAddressType]} (a PrivateVpc: ipAddressType "${ipAddressType}")`,
   );
 }
 

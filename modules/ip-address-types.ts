@@ -27,6 +27,13 @@ export const SUBNETS_NEEDED: Record<IpAddressType, string> = {
   ipv6: 'IPv6-only subnets',
 };
 
+/** Subnets of each kind, for messages. */
+export const SUBNET_KINDS: Record<IpAddressType, string> = {
+  ipv4: 'IPv4-only',
+  dualstack: 'dual-stack (IPv4 and IPv6 ranges)',
+  ipv6: 'IPv6-only',
+};
+
 /** The endpoint IP address types subnets of one kind carry: IPv4-only, dual-stack, or IPv6-only subnets. */
 export function ipAddressTypesOfSubnets(subnets: IpAddressType): IpAddressType[] {
   // Dual-stack subnets have IPv4 ranges too, so they carry IPv4 endpoints as well; IPv6-only subnets carry only IPv6 ones.

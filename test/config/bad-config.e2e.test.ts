@@ -672,6 +672,13 @@ const CASES: BadConfigCase[] = [
     'expected "dualstack" or "ipv4", or an IPv6 source: an ipv6 endpoint has only IPv6 addresses',
   ),
   bad(
+    'dualstack endpoints in existing subnets the config states IPv4-only',
+    existingAdminVpc,
+    (_, e) => Object.assign(e.adminVpc, { subnetIpAddressType: 'ipv4', ipAddressType: 'dualstack' }),
+    `${E}.adminVpc.ipAddressType: found "dualstack"`,
+    'expected "ipv4": dualstack endpoints need subnets with both IPv4 and IPv6 ranges, and subnetIpAddressType says the subnets are IPv4-only',
+  ),
+  bad(
     'an endpoint IP address type AWS does not have',
     dflt,
     (_, e) => (e.appVpc.ipAddressType = 'ipv7'),

@@ -44,6 +44,39 @@ describe('ipAddressType in the config', () => {
     expect(parseConfig(raw).environments[0].adminVpc.ipAddressType).toBe('ipv6');
   });
 
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'dualstack endpoints in subnets stated IPv4-only',
+      { subnetIpAddressType: 'ipv4', ipAddressType: 'dualstack' },
+      `${E}.adminVpc.ipAddressType: found "dualstack"; expected "ipv4": dualstack endpoints need subnets with both IPv4 and IPv6 ranges, and subnetIpAddressType says the subnets are IPv4-only`,
+    ],
+    [
+      'ipv6 endpoints in subnets stated dual-stack',
+      { subnetIpAddressType: 'dualstack', ipAddressType: 'ipv6', allowedCidrs: ['fd00:ec2::/56'] },
+      `${E}.adminVpc.ipAddressType: found "ipv6"; expected "ipv4" or "dualstack": ipv6 endpoints need IPv6-only subnets, and subnetIpAddressType says the subnets are dual-stack (IPv4 and IPv6 ranges)`,
+    ],
+    [
+      'the default (ipv4) endpoints in subnets stated IPv6-only',
+      { subnetIpAddressType: 'ipv6' },
+      `${E}.adminVpc.ipAddressType: found nothing; expected "ipv6": ipv4 endpoints need subnets with IPv4 ranges, and subnetIpAddressType says the subnets are IPv6-only`,
+    ],
+  ])('GIVEN %s THEN refused at ipAddressType', (_title, extra, problem) => {
+    const raw = defaultConfigJson();
+    raw.environments[0].adminVpc = existing(extra);
+    expect(problemsOf(raw)).toEqual([problem]);
+  });
+
+  it('GIVEN subnetIpAddressType on a created VPC THEN refused (its subnets follow ipAddressType); stated subnets that can carry the endpoints THEN accepted', () => {
+    const raw = defaultConfigJson();
+    raw.environments[0].adminVpc.subnetIpAddressType = 'dualstack';
+    expect(problemsOf(raw)).toEqual([
+      `${E}.adminVpc.subnetIpAddressType: found "dualstack"; expected no subnetIpAddressType with "create" (the subnets follow ipAddressType)`,
+    ]);
+    const ok = defaultConfigJson();
+    ok.environments[0].adminVpc = existing({ subnetIpAddressType: 'dualstack', ipAddressType: 'dualstack' });
+    expect(parseConfig(ok).environments[0].adminVpc.subnetIpAddressType).toBe('dualstack');
+  });
+
   it('GIVEN created VPCs THEN dualstack and ipv6 are accepted with IPv4-only allowedCidrs, since the VPC own IPv6 block is always admitted', () => {
     const raw = defaultConfigJson();
     raw.environments[0].adminVpc.ipAddressType = 'dualstack';

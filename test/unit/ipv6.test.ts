@@ -130,7 +130,7 @@ describe('refusals at synth (each names the field, what was found and what is ex
       'dualstack endpoints in a created IPv4-only VPC (the bug: accepted at synth, refused at apply)',
       'ipv4',
       'dualstack',
-      /\[PLS_IP_ADDRESS_TYPE\] ipAddressType: found "dualstack"; expected "ipv4": dualstack endpoints need subnets with both IPv4 and IPv6 ranges, and the subnets of this VPC carry only "ipv4" endpoints; create the VPC with ipAddressType "dualstack"/,
+      /\[PLS_IP_ADDRESS_TYPE\] ipAddressType: found "dualstack"; expected "ipv4": dualstack endpoints need subnets with both IPv4 and IPv6 ranges, and the subnets of this VPC carry only "ipv4" endpoints; give it subnets with both IPv4 and IPv6 ranges \(a PrivateVpc: ipAddressType "dualstack"\)/,
     ],
     [
       'ipv6 endpoints in a created IPv4-only VPC',
@@ -279,6 +279,27 @@ describe('existing VPC: IPv6 checked at plan', () => {
       expect.stringMatching(/subnet-1a1b2c3d\S*\.ipv6_native/),
     ]);
     expect(checks[2].error_message).toMatch(/^IPv6-only endpoints need IPv6-only subnets; subnet subnet-0a1b2c3d \(us-west-2a\) is not one/);
+  });
+
+  it('GIVEN subnetIpAddressType stating what the subnets carry THEN endpoints they cannot carry are refused at synth, the others accepted', () => {
+    const vpcOf = (subnetIpAddressType: IpAddressType) =>
+      new ExistingVpc(testStack(), 'vpc', {
+        vpcId: 'vpc-0a1b2c3d',
+        subnets,
+        region: 'us-west-2',
+        cidrBlocks: ['10.10.0.0/16', 'fd00:ec2::/56'],
+        subnetIpAddressType,
+      });
+    const endpoints = (vpc: ExistingVpc, ipAddressType: IpAddressType) =>
+      new ServiceEndpoints(vpc.node.scope as Construct, 'endpoints', { vpc, region: 'us-west-2', endpointOptions: { ipAddressType } });
+    expect(() => endpoints(vpcOf('ipv4'), 'dualstack')).toThrow(
+      /\[PLS_IP_ADDRESS_TYPE\] ipAddressType: found "dualstack"; expected "ipv4": dualstack endpoints need subnets with both IPv4 and IPv6 ranges, and the subnets of VPC vpc-0a1b2c3d carry only "ipv4" endpoints/,
+    );
+    expect(() => endpoints(vpcOf('dualstack'), 'ipv6')).toThrow(/found "ipv6"; expected "ipv4" or "dualstack": ipv6 endpoints need IPv6-only subnets/);
+    expect(() => endpoints(vpcOf('ipv6'), 'ipv4')).toThrow(/found "ipv4"; expected "ipv6"/);
+    expect(() => endpoints(vpcOf('dualstack'), 'ipv4')).not.toThrow();
+    expect(() => endpoints(vpcOf('dualstack'), 'dualstack')).not.toThrow();
+    expect(() => endpoints(vpcOf('ipv6'), 'ipv6')).not.toThrow();
   });
 
   it('GIVEN ipv4, or verification off THEN no subnet is read and no IPv6 precondition', () => {
