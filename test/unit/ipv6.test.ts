@@ -1,5 +1,8 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { Subnet, SubnetConfig } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EndpointSecurityGroup } from '../../modules/endpoint-security-group';
 import { EndpointService } from '../../modules/endpoint-service';
@@ -235,6 +238,58 @@ describe('guardrails on IPv6 ingress rules written directly', () => {
     expect(errorsOf((s) => new VpcSecurityGroupIngressRule(s, 'r', { ...rule, cidrIpv6: '2600:1f14:abc:de00::/56' })).join('\n')).toMatch(
       /\[PLS_PUBLIC_INGRESS\] .*cidr_ipv6: found "2600:1f14:abc:de00::\/56"; expected private address space \(fc00::\/7\)/,
     );
+  });
+});
+
+describe('PLS_ENDPOINT_IP_ADDRESS_TYPE on endpoints written directly', () => {
+  const build = (subnet: Partial<SubnetConfig>, ipAddressType: string, dnsRecordIpType?: string, subnetId?: string) => {
+    const stack = guardedStack();
+    const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.0.0.0/16', enableDnsSupport: true, enableDnsHostnames: true, assignGeneratedIpv6CidrBlock: true });
+    const sn = new Subnet(stack, 'subnet', { vpcId: vpc.id, availabilityZone: 'us-west-2a', ...subnet });
+    new VpcEndpoint(stack, 'endpoint', {
+      vpcId: vpc.id,
+      serviceName: 'com.amazonaws.us-west-2.secretsmanager',
+      vpcEndpointType: 'Interface',
+      subnetIds: [subnetId ?? sn.id],
+      ipAddressType,
+      dnsOptions: dnsRecordIpType ? { dnsRecordIpType } : undefined,
+    });
+    return guardrailErrors(stack);
+  };
+  const ipv4Only = { cidrBlock: '10.0.0.0/24' };
+  const dualStack = { cidrBlock: '10.0.0.0/24', ipv6CidrBlock: '${cidrsubnet(aws_vpc.vpc.ipv6_cidr_block, 8, 0)}' };
+  const ipv6Only = { ipv6Native: true, ipv6CidrBlock: '${cidrsubnet(aws_vpc.vpc.ipv6_cidr_block, 8, 0)}', assignIpv6AddressOnCreation: true };
+
+  it.each<[string, Partial<SubnetConfig>, string, RegExp]>([
+    [
+      'dualstack in an IPv4-only subnet (the bug: accepted at synth, refused at apply)',
+      ipv4Only,
+      'dualstack',
+      /\[PLS_ENDPOINT_IP_ADDRESS_TYPE\] aws_vpc_endpoint\.ip_address_type is "dualstack" but aws_subnet\.subnet is IPv4-only; expected subnets with both IPv4 and IPv6 ranges \(AWS refuses the endpoint at apply\), or ip_address_type "ipv4"/,
+    ],
+    [
+      'ipv6 in a dual-stack subnet',
+      dualStack,
+      'ipv6',
+      /ip_address_type is "ipv6" but aws_subnet\.subnet is dual-stack; expected IPv6-only subnets .*or ip_address_type "ipv4" or "dualstack"/,
+    ],
+    ['ipv4 in an IPv6-only subnet', ipv6Only, 'ipv4', /ip_address_type is "ipv4" but aws_subnet\.subnet is IPv6-only; expected subnets with IPv4 ranges/],
+  ])('GIVEN %s THEN synth fails', (_title, subnet, type, message) => {
+    expect(build(subnet, type).join('\n')).toMatch(message);
+  });
+
+  it('GIVEN a DNS record type AWS does not pair with the endpoint type THEN synth fails', () => {
+    expect(build(ipv6Only, 'ipv6', 'ipv4').join('\n')).toMatch(
+      /\[PLS_ENDPOINT_IP_ADDRESS_TYPE\] aws_vpc_endpoint\.dns_options\.dns_record_ip_type: found "ipv4"; expected a record type of an ipv6 endpoint \(AWS: "ipv4" needs ip_address_type "ipv4" or "dualstack"\)/,
+    );
+  });
+
+  it('GIVEN subnets that carry the type, or subnets outside the stack THEN synth passes', () => {
+    expect(build(ipv4Only, 'ipv4')).toEqual([]);
+    expect(build(dualStack, 'dualstack', 'service-defined')).toEqual([]);
+    expect(build(dualStack, 'ipv4')).toEqual([]);
+    expect(build(ipv6Only, 'ipv6', 'ipv6')).toEqual([]);
+    expect(build(ipv4Only, 'ipv6', undefined, 'subnet-0a1b2c3d')).toEqual([]);
   });
 });
 
