@@ -48,6 +48,12 @@ export interface EndpointVpc {
    */
   readonly dnsPrecondition?: IResolvable;
   /**
+   * True when the stack reads AWS at plan for this VPC (data sources that need credentials), so its
+   * endpoints may read AWS at plan too: dualstack and ipv6 endpoints then check that AWS offers the
+   * service over that IP address type in the region. @default false
+   */
+  readonly readsAwsAtPlan?: boolean;
+  /**
    * Plan-time checks that the VPC and `subnets` can carry endpoints of `ipAddressType`, for VPCs
    * whose IPv6 set-up is only known at plan (existing VPCs). @default - none
    */

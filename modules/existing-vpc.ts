@@ -57,6 +57,8 @@ export class ExistingVpc extends Construct implements EndpointVpc {
   public readonly dnsPrecondition?: IResolvable;
   /** The data source that reads the VPC at plan, when verification is on. */
   public readonly lookup?: DataAwsVpc;
+  /** True when verification is on: the stack reads the VPC at plan. */
+  public readonly readsAwsAtPlan: boolean;
   private readonly subnetLookups = new Map<string, DataAwsSubnet>();
 
   constructor(scope: Construct, id: string, props: ExistingVpcProps) {
@@ -73,7 +75,8 @@ export class ExistingVpc extends Construct implements EndpointVpc {
     }
     this.enableDnsSupport = props.enableDnsSupport;
     this.enableDnsHostnames = props.enableDnsHostnames;
-    if (props.verifyDnsAttributesAtPlan ?? true) {
+    this.readsAwsAtPlan = props.verifyDnsAttributesAtPlan ?? true;
+    if (this.readsAwsAtPlan) {
       this.lookup = new DataAwsVpc(this, 'lookup', { id: props.vpcId });
       this.dnsPrecondition = Op.and(this.lookup.enableDnsSupport, this.lookup.enableDnsHostnames);
     }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { assertTags } from './aws-limits';
-import { Lazy, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, Op, TerraformStack, Token } from 'cdktf';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { DataAwsVpcEndpointService } from '@cdktf/provider-aws/lib/data-aws-vpc-endpoint-service';
 import { assertKmsFipsRegion, assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
@@ -213,6 +214,7 @@ export class InterfaceEndpoint extends Construct {
           ]
         : []),
       ...(props.vpc.ipAddressTypePreconditions?.(this.ipAddressType, this.subnets) ?? []),
+      ...this.serviceOfferPreconditions(props),
     ];
     this.vpcEndpoint = new VpcEndpoint(this, 'endpoint', {
       vpcId: props.vpc.vpcId,
@@ -251,6 +253,24 @@ export class InterfaceEndpoint extends Construct {
   /** The regional endpoint-specific DNS name, as an `https://` URL for `--endpoint-url`. */
   public get endpointUrl(): string {
     return `https://${this.vpcEndpoint.dnsEntry.get(0).dnsName}`;
+  }
+
+  /**
+   * Where the stack reads AWS at plan anyway (an existing VPC, verified), a dualstack or ipv6
+   * endpoint also checks what AWS lists for the service in the region: `aws ec2
+   * describe-vpc-endpoint-services` SupportedIpAddressTypes (dualstack needs ipv4 and ipv6).
+   */
+  private serviceOfferPreconditions(props: InterfaceEndpointProps): PlanPrecondition[] {
+    if (this.ipAddressType === 'ipv4' || !props.vpc.readsAwsAtPlan) return [];
+    const serviceName = props.service.serviceName(props.region);
+    const offered = new DataAwsVpcEndpointService(this, 'service-lookup', { serviceName }).supportedIpAddressTypes;
+    const needed = this.ipAddressType === 'dualstack' ? ['ipv4', 'ipv6'] : ['ipv6'];
+    return [
+      {
+        condition: needed.map((t) => Op.eq(Fn.contains(offered, t), true)).reduce((a, b) => Op.and(a, b)),
+        errorMessage: `AWS does not offer ${serviceName} endpoints as ${this.ipAddressType} in ${props.region} (that needs ${needed.join(' and ')} among its SupportedIpAddressTypes); set ipAddressType to one it offers (aws ec2 describe-vpc-endpoint-services --service-names ${serviceName}).`,
+      },
+    ];
   }
 
   /** The IP address type is one AWS offers for the service and the VPC's subnets (as known at synth) can carry. */

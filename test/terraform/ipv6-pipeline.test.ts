@@ -27,7 +27,7 @@ import { initValidatePlan, inParallel, terraform, toolchainOrReportSkip } from '
 describe('Terraform pipeline on IPv6 endpoints (stacks/config/ipv6.json)', () => {
   const config = parseConfig(exampleConfigJson('ipv6.json'), 'ipv6.json');
 
-  it('GIVEN created dual-stack and IPv6-only VPCs and an existing dual-stack VPC THEN each validates and plans, and a VPC or subnet without IPv6 fails the plan with our message', async () => {
+  it('GIVEN created dual-stack and IPv6-only VPCs and an existing dual-stack VPC THEN each validates and plans, and a VPC or subnet without IPv6, or a service AWS lists without IPv6, fails the plan', async () => {
     const toolchain = await toolchainOrReportSkip('IPv6 Terraform pipeline');
     if (!toolchain) return;
     const { outdir } = synthToTemp(config);
@@ -79,13 +79,19 @@ describe('Terraform pipeline on IPv6 endpoints (stacks/config/ipv6.json)', () =>
     const subnetLookup = lookups.find((a) => a.startsWith('data.aws_subnet.') && a.includes('subnet-5d6e7f80912233445'))!;
     expect(lookups.filter((a) => a.startsWith('data.aws_subnet.'))).toHaveLength(2);
     const endpoints = Object.keys(legacyApp.resource.aws_vpc_endpoint).map((n) => `aws_vpc_endpoint.${n}`);
-    const run = (name: string, target: string, values: string, expectFailures: boolean) =>
-      `run "${name}" {\n  command = plan\n  override_data {\n    target = ${target}\n    values = { ${values} }\n  }\n${expectFailures ? `  expect_failures = [${endpoints.join(', ')}]\n` : ''}}\n`;
+    const run = (name: string, target: string, values: string, expectFailures: boolean, failing = endpoints) =>
+      `run "${name}" {\n  command = plan\n  override_data {\n    target = ${target}\n    values = { ${values} }\n  }\n${expectFailures ? `  expect_failures = [${failing.join(', ')}]\n` : ''}}\n`;
+    // What AWS lists for Secrets Manager (aws ec2 describe-vpc-endpoint-services), were it IPv4 only: the Secrets Manager endpoint alone fails.
+    const secretsManagerLookup = lookups.find((a) => a.startsWith('data.aws_vpc_endpoint_service.') && a.includes('secretsmanager'))!;
+    const secretsManagerEndpoint = endpoints.filter((e) => e.includes('secretsmanager'));
+    expect(lookups.filter((a) => a.startsWith('data.aws_vpc_endpoint_service.'))).toHaveLength(2);
+    expect(secretsManagerEndpoint).toHaveLength(1);
     const noVpcIpv6 = 'enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "10.93.0.0/16", ipv6_cidr_block = ""';
     const ipv4OnlySubnet = 'cidr_block = "10.93.1.0/24", ipv6_cidr_block = "", ipv6_native = false';
-    // Two expected failures (a run fails if its expected failure does not happen), then one unexpected: it must fail with our message.
+    // Three expected failures (a run fails if its expected failure does not happen), then one unexpected: it must fail with our message.
     const runs =
       run('vpc_without_ipv6', vpcLookup, noVpcIpv6, true) +
+      run('service_without_ipv6', secretsManagerLookup, 'supported_ip_address_types = ["ipv4"]', true, secretsManagerEndpoint) +
       run('subnet_without_ipv6', subnetLookup, ipv4OnlySubnet, true) +
       run('subnet_without_ipv6_unexpected', subnetLookup, ipv4OnlySubnet, false);
     writeTerraformTest(dir, 'ipv6_precondition', offlinePlanTest(lookups, runs));
@@ -94,8 +100,9 @@ describe('Terraform pipeline on IPv6 endpoints (stacks/config/ipv6.json)', () =>
     expect(result.output).toMatch(/run "offline_plan"\.\.\. pass/);
     expect(result.output).toMatch(/run "vpc_without_ipv6"\.\.\. pass/);
     expect(result.output).toMatch(/run "subnet_without_ipv6"\.\.\. pass/);
+    expect(result.output).toMatch(/run "service_without_ipv6"\.\.\. pass/);
     expect(result.output).toMatch(/run "subnet_without_ipv6_unexpected"\.\.\. fail/);
-    expect(result.output).toMatch(/3 passed, 1 failed/);
+    expect(result.output).toMatch(/4 passed, 1 failed/);
     expect(result.output.replace(/\s+/g, ' ')).toMatch(
       /Dualstack endpoints need subnets with both IPv4 and IPv6 ranges; subnet subnet-5d6e7f80912233445 \(us-east-2b\) lacks one/,
     );
@@ -126,6 +133,10 @@ describe('Terraform pipeline on IPv6 endpoints (stacks/config/ipv6.json)', () =>
     const file =
       override(vpcLookup, 'enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "10.93.0.0/16", ipv6_cidr_block = "2600:1f16:abc:de00::/56"') +
       subnets.map((s) => override(s, ipv6Only)).join('') +
+      lookups
+        .filter((a) => a.startsWith('data.aws_vpc_endpoint_service.'))
+        .map((s) => override(s, 'supported_ip_address_types = ["ipv4", "ipv6"]'))
+        .join('') +
       `run "ipv6_only_subnets" {\n  command = plan\n}\n` +
       run('dual_stack_subnet', true) +
       run('dual_stack_subnet_unexpected', false);

@@ -310,13 +310,24 @@ describe('existing VPC: IPv6 checked at plan', () => {
     new ServiceEndpoints(stack, 'endpoints', { vpc, region: 'us-west-2', endpointOptions: { ipAddressType } });
     return synthJson(stack);
   };
-  const preconditions = (json: TfJson) => resourcesOf(json, 'aws_vpc_endpoint')[0].lifecycle?.precondition ?? [];
+  const preconditions = (json: TfJson) =>
+    resourcesOf(json, 'aws_vpc_endpoint').find((e) => e.service_name.endsWith('.secretsmanager'))!.lifecycle?.precondition ?? [];
 
   it('GIVEN dualstack THEN each endpoint checks the VPC IPv6 block and that every subnet has IPv4 and IPv6 ranges, reading each subnet once', () => {
     const json = build('dualstack');
     expect(Object.values<TfJson>(json.data.aws_subnet).map((d) => d.id)).toEqual(['subnet-0a1b2c3d', 'subnet-1a1b2c3d']);
     const checks = preconditions(json);
-    expect(checks).toHaveLength(4); // DNS, VPC IPv6 block, two subnets
+    expect(checks).toHaveLength(5); // DNS, VPC IPv6 block, two subnets, what AWS offers for the service
+    expect(Object.values<TfJson>(json.data.aws_vpc_endpoint_service).map((d) => d.service_name).sort()).toEqual([
+      'com.amazonaws.us-west-2.kms',
+      'com.amazonaws.us-west-2.secretsmanager',
+    ]);
+    expect(checks[4].condition).toMatch(
+      /^\$\{\(\(contains\(tolist\(data\.aws_vpc_endpoint_service\.\S+\.supported_ip_address_types\), "ipv4"\) == true\) && \(contains\(tolist\(data\.aws_vpc_endpoint_service\.\S+\.supported_ip_address_types\), "ipv6"\) == true\)\)\}$/,
+    );
+    expect(checks[4].error_message).toBe(
+      'AWS does not offer com.amazonaws.us-west-2.secretsmanager endpoints as dualstack in us-west-2 (that needs ipv4 and ipv6 among its SupportedIpAddressTypes); set ipAddressType to one it offers (aws ec2 describe-vpc-endpoint-services --service-names com.amazonaws.us-west-2.secretsmanager).',
+    );
     expect(checks[1].condition).toMatch(/^\$\{try\(\(length\(data\.aws_vpc\.\S+\.ipv6_cidr_block\) >= 1\), false\)\}$/);
     expect(checks[1].error_message).toBe(
       'Dualstack endpoints need an IPv6 CIDR block on VPC vpc-0a1b2c3d, and it has none: associate one (aws ec2 associate-vpc-cidr-block --amazon-provided-ipv6-cidr-block) and give the endpoint subnets IPv6 ranges, or set ipAddressType to ipv4.',
@@ -329,7 +340,8 @@ describe('existing VPC: IPv6 checked at plan', () => {
 
   it('GIVEN ipv6 THEN every subnet must be IPv6-only (ipv6_native)', () => {
     const checks = preconditions(build('ipv6'));
-    expect(checks.slice(2).map((c: TfJson) => c.condition)).toEqual([
+    expect(checks[4].condition).toMatch(/^\$\{\(contains\(tolist\(data\.aws_vpc_endpoint_service\.\S+\.supported_ip_address_types\), "ipv6"\) == true\)\}$/);
+    expect(checks.slice(2, 4).map((c: TfJson) => c.condition)).toEqual([
       expect.stringMatching(/^\$\{\(try\(data\.aws_subnet\.\S*subnet-0a1b2c3d\S*\.ipv6_native, false\) == true\)\}$/),
       expect.stringMatching(/subnet-1a1b2c3d\S*\.ipv6_native/),
     ]);
@@ -361,6 +373,7 @@ describe('existing VPC: IPv6 checked at plan', () => {
     const ipv4 = build('ipv4');
     expect(ipv4.data.aws_subnet).toBeUndefined();
     expect(preconditions(ipv4)).toHaveLength(1);
+    expect(ipv4.data.aws_vpc_endpoint_service).toBeUndefined();
     const unverified = build('dualstack', false);
     expect(unverified.data).toBeUndefined();
     expect(preconditions(unverified)).toHaveLength(0);
