@@ -318,10 +318,11 @@ describe('existing VPC: IPv6 checked at plan', () => {
     expect(Object.values<TfJson>(json.data.aws_subnet).map((d) => d.id)).toEqual(['subnet-0a1b2c3d', 'subnet-1a1b2c3d']);
     const checks = preconditions(json);
     expect(checks).toHaveLength(5); // DNS, VPC IPv6 block, two subnets, what AWS offers for the service
-    expect(Object.values<TfJson>(json.data.aws_vpc_endpoint_service).map((d) => d.service_name).sort()).toEqual([
-      'com.amazonaws.us-west-2.kms',
-      'com.amazonaws.us-west-2.secretsmanager',
-    ]);
+    expect(
+      Object.values<TfJson>(json.data.aws_vpc_endpoint_service)
+        .map((d) => d.service_name)
+        .sort(),
+    ).toEqual(['com.amazonaws.us-west-2.kms', 'com.amazonaws.us-west-2.secretsmanager']);
     expect(checks[4].condition).toMatch(
       /^\$\{\(\(contains\(tolist\(data\.aws_vpc_endpoint_service\.\S+\.supported_ip_address_types\), "ipv4"\) == true\) && \(contains\(tolist\(data\.aws_vpc_endpoint_service\.\S+\.supported_ip_address_types\), "ipv6"\) == true\)\)\}$/,
     );
