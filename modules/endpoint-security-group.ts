@@ -43,6 +43,13 @@ export interface EndpointIngressSources {
 export interface EndpointSecurityGroupProps extends EndpointIngressSources {
   /** VPC the group belongs to. */
   readonly vpcId: string;
+  /**
+   * The VPC's own IPv6 blocks, such as the reference to its Amazon-provided block
+   * (`aws_vpc.x.ipv6_cidr_block`): admitted on tcp/443 as `cidr_ipv6` in addition to
+   * `allowedCidrs`. A reference needs no publicSources opt-in (Terraform reads it from the VPC, so
+   * it is the VPC's own range); a literal is checked as allowedCidrs are, opt-in included. @default - none
+   */
+  readonly vpcIpv6CidrBlocks?: readonly string[];
   /** Group description (required by the guardrails; AWS shows it in the console). @default 'Interface VPC endpoints: tcp/443 from allowed sources' */
   readonly description?: string;
   /** Group name prefix. @default - Terraform generates a unique name */
@@ -128,9 +135,10 @@ export class EndpointSecurityGroup extends Construct {
     const description = props.description ?? 'Interface VPC endpoints: tcp/443 from allowed sources';
     if (!description.trim()) throw invalidValue('PLS_SG_DESCRIPTION', 'description', description, 'a non-empty description');
     const cidrs = props.allowedCidrs ?? [];
+    const ownIpv6 = props.vpcIpv6CidrBlocks ?? [];
     const groups = props.sourceSecurityGroupIds ?? [];
     const prefixLists = props.prefixListIds ?? [];
-    if (cidrs.length + groups.length + prefixLists.length === 0) {
+    if (cidrs.length + ownIpv6.length + groups.length + prefixLists.length === 0) {
       throw new GuardrailError(
         'PLS_NO_INGRESS_SOURCE',
         'allowedCidrs',
@@ -152,6 +160,12 @@ export class EndpointSecurityGroup extends Construct {
     });
 
     checkIngressCidrs(cidrs, 'allowedCidrs', props.publicSources);
+    checkIngressCidrs(ownIpv6, 'vpcIpv6CidrBlocks', props.publicSources);
+    ownIpv6.forEach((cidr, i) => {
+      if (checkIngressCidr(cidr, `vpcIpv6CidrBlocks[${i}]`) === 'ipv4' && !Token.isUnresolved(cidr)) {
+        throw invalidValue('PLS_BAD_CIDR', `vpcIpv6CidrBlocks[${i}]`, cidr, 'an IPv6 CIDR (the VPC\'s IPv6 block), such as "2600:1f14:abc:de00::/56"');
+      }
+    });
     if (props.publicSources) {
       // Read by the guardrails Aspect: the PLS_PUBLIC_INGRESS rule stays quiet for this group's rules, with the reason on record.
       this.node.addMetadata(GUARDRAIL_SUPPRESSION_METADATA, { code: 'PLS_PUBLIC_INGRESS', reason: props.publicSources.reason.trim() });
@@ -185,6 +199,10 @@ export class EndpointSecurityGroup extends Construct {
       const family = checkIngressCidr(cidr, `allowedCidrs[${i}]`);
       unique(cidr, `allowedCidrs[${i}]`);
       rule(`ingress-cidr-${i}`, `HTTPS to endpoints from ${cidrDescription(cidr)}`, family === 'ipv4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr });
+    });
+    ownIpv6.forEach((cidr, i) => {
+      unique(cidr, `vpcIpv6CidrBlocks[${i}]`);
+      rule(`ingress-vpc-ipv6-${i}`, `HTTPS to endpoints from ${Token.isUnresolved(cidr) ? "the VPC's IPv6 block" : cidr}`, { cidrIpv6: cidr });
     });
     groups.forEach((g, i) => rule(`ingress-sg-${i}`, 'HTTPS to endpoints from source security group', { referencedSecurityGroupId: g }));
     prefixLists.forEach((p, i) => rule(`ingress-pl-${i}`, 'HTTPS to endpoints from prefix list', { prefixListId: p }));

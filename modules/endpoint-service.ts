@@ -1,4 +1,5 @@
 import { partitionOf, vpcEndpointServicePrefix } from './aws-identifiers';
+import type { IpAddressType } from './endpoint-vpc';
 
 /** Props of an {@link EndpointService}. */
 export interface EndpointServiceProps {
@@ -10,7 +11,21 @@ export interface EndpointServiceProps {
   readonly port?: number;
   /** Whether private DNS is on unless the caller says otherwise. @default true */
   readonly privateDnsDefault?: boolean;
+  /**
+   * The endpoint IP address types AWS offers for this service (what `aws ec2
+   * describe-vpc-endpoint-services` lists as SupportedIpAddressTypes: ipv4 and ipv6 allow dualstack).
+   * Endpoints of another type are refused at synth. @default - not known here; AWS checks at apply
+   */
+  readonly ipAddressTypes?: readonly IpAddressType[];
 }
+
+/**
+ * AWS KMS: "AWS KMS is also privately accessible over IPv4 and IPv6 from your virtual private cloud
+ * (VPC) using AWS PrivateLink." (AWS KMS Developer Guide, Dual-stack endpoint support). AWS Secrets
+ * Manager documents IPv6 access to its APIs (Secrets Manager User Guide, "Control API access with IAM
+ * policies": "you might need to update your policies to include IPv6 address ranges").
+ */
+const IPV4_AND_IPV6: readonly IpAddressType[] = ['ipv4', 'dualstack', 'ipv6'];
 
 /**
  * An AWS service reachable through an interface VPC endpoint. Use the curated constants
@@ -18,11 +33,11 @@ export interface EndpointServiceProps {
  */
 export class EndpointService {
   /** AWS Secrets Manager. */
-  public static readonly SECRETS_MANAGER = new EndpointService({ shortName: 'secretsmanager' });
+  public static readonly SECRETS_MANAGER = new EndpointService({ shortName: 'secretsmanager', ipAddressTypes: IPV4_AND_IPV6 });
   /** AWS KMS. */
-  public static readonly KMS = new EndpointService({ shortName: 'kms' });
+  public static readonly KMS = new EndpointService({ shortName: 'kms', ipAddressTypes: IPV4_AND_IPV6 });
   /** AWS KMS with FIPS 140 validated endpoints. */
-  public static readonly KMS_FIPS = new EndpointService({ shortName: 'kms-fips', iamPrefix: 'kms' });
+  public static readonly KMS_FIPS = new EndpointService({ shortName: 'kms-fips', iamPrefix: 'kms', ipAddressTypes: IPV4_AND_IPV6 });
 
   /** Any other AWS service by its short name. */
   public static of(shortName: string, options: Omit<EndpointServiceProps, 'shortName'> = {}): EndpointService {
@@ -33,12 +48,15 @@ export class EndpointService {
   public readonly iamPrefix: string;
   public readonly port: number;
   public readonly privateDnsDefault: boolean;
+  /** The endpoint IP address types AWS offers for it; undefined when not known here. */
+  public readonly ipAddressTypes?: readonly IpAddressType[];
 
   constructor(props: EndpointServiceProps) {
     this.shortName = props.shortName;
     this.iamPrefix = props.iamPrefix ?? props.shortName.split('-')[0];
     this.port = props.port ?? 443;
     this.privateDnsDefault = props.privateDnsDefault ?? true;
+    this.ipAddressTypes = props.ipAddressTypes;
   }
 
   /**

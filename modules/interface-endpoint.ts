@@ -1,21 +1,31 @@
 import { Construct } from 'constructs';
 import { assertTags } from './aws-limits';
-import { Lazy, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, Op, TerraformStack, Token } from 'cdktf';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { DataAwsVpcEndpointService } from '@cdktf/provider-aws/lib/data-aws-vpc-endpoint-service';
 import { assertKmsFipsRegion, assertRegion, assertResourceId, isAvailabilityZoneOf } from './aws-identifiers';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
-import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
+import { EndpointVpc, IpAddressType, PlanPrecondition, SubnetPlacement } from './endpoint-vpc';
 import { GuardrailError, invalidValue } from './errors';
+import {
+  DNS_RECORD_IP_TYPE_NEEDS,
+  DnsRecordIpType,
+  dnsRecordIpTypeFor,
+  IP_ADDRESS_TYPES,
+  quotedList,
+  SUBNETS_NEEDED,
+  unreachableOverIpv6,
+  UNREACHABLE_OVER_IPV6,
+} from './ip-address-types';
 import { PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** IP address families an endpoint serves. */
-export type EndpointIpAddressType = 'ipv4' | 'dualstack' | 'ipv6';
-/** DNS record types private DNS creates. */
-export type DnsRecordIpType = 'ipv4' | 'dualstack' | 'ipv6' | 'service-defined';
+export type EndpointIpAddressType = IpAddressType;
+export type { DnsRecordIpType } from './ip-address-types';
 
 /** Options shared by the {@link InterfaceEndpoint} constructor and `ServiceEndpoints.addInterfaceEndpoint`. */
 export interface InterfaceEndpointOptions extends EndpointIngressSources {
@@ -29,9 +39,15 @@ export interface InterfaceEndpointOptions extends EndpointIngressSources {
   readonly privateDnsEnabled?: boolean;
   /** Private DNS only for the inbound Resolver endpoint. @default false */
   readonly privateDnsOnlyForInboundResolverEndpoint?: boolean;
-  /** Record types private DNS creates. @default - AWS default for the address type */
+  /**
+   * Record types private DNS creates: ipv4 (A), ipv6 (AAAA), dualstack (A and AAAA), service-defined
+   * (dualstack endpoints only). @default - ipv4 endpoints: AWS's default; dualstack and ipv6 endpoints: the same as ipAddressType
+   */
   readonly dnsRecordIpType?: DnsRecordIpType;
-  /** IP address type of the endpoint. @default 'ipv4' */
+  /**
+   * IP address type of the endpoint: ipv4, dualstack (subnets with IPv4 and IPv6 ranges) or ipv6
+   * (IPv6-only subnets); refused at synth where the VPC or the service cannot carry it. @default 'ipv4'
+   */
   readonly ipAddressType?: EndpointIpAddressType;
   /** Bring your own security groups instead of creating one. @default - one group is created from the ingress sources */
   readonly securityGroupIds?: readonly string[];
@@ -94,6 +110,17 @@ export function checkSubnets(subnets: readonly SubnetPlacement[], region: string
   return kept;
 }
 
+/** Throws when the VPC's subnets, as known at synth, cannot carry endpoints of `ipAddressType` (AWS refuses them at apply). */
+export function checkVpcCarries(vpc: EndpointVpc, ipAddressType: IpAddressType): void {
+  if (!vpc.ipAddressTypes || vpc.ipAddressTypes.includes(ipAddressType)) return;
+  throw invalidValue(
+    'PLS_IP_ADDRESS_TYPE',
+    'ipAddressType',
+    ipAddressType,
+    `${quotedList(vpc.ipAddressTypes)}: ${ipAddressType} endpoints need ${SUBNETS_NEEDED[ipAddressType]}, and the subnets of ${Token.isUnresolved(vpc.vpcId) ? 'this VPC' : `VPC ${vpc.vpcId}`} carry only ${quotedList(vpc.ipAddressTypes)} endpoints; give it ${SUBNETS_NEEDED[ipAddressType]} (a PrivateVpc: ipAddressType "${ipAddressType}")`,
+  );
+}
+
 /**
  * An interface VPC endpoint (PrivateLink) for one AWS service: network interfaces in one subnet per
  * AZ, a security group admitting tcp/443 from the given sources only, private DNS, and an endpoint
@@ -107,6 +134,8 @@ export class InterfaceEndpoint extends Construct {
   public readonly securityGroup?: EndpointSecurityGroup;
   public readonly privateDnsEnabled: boolean;
   public readonly subnets: readonly SubnetPlacement[];
+  /** IP address type of the endpoint. */
+  public readonly ipAddressType: IpAddressType;
 
   constructor(scope: Construct, id: string, props: InterfaceEndpointProps) {
     super(scope, id);
@@ -121,6 +150,21 @@ export class InterfaceEndpoint extends Construct {
     if (this.privateDnsEnabled) this.checkPrivateDns(props.vpc);
     if (props.privateDnsOnlyForInboundResolverEndpoint && !this.privateDnsEnabled) {
       throw invalidValue('PLS_DNS_OPTIONS', 'privateDnsOnlyForInboundResolverEndpoint', true, 'privateDnsEnabled true, or drop this option');
+    }
+    this.ipAddressType = props.ipAddressType ?? 'ipv4';
+    this.checkIpAddressType(props.vpc);
+    const dnsRecordIpType = props.dnsRecordIpType ?? (this.ipAddressType === 'ipv4' ? undefined : dnsRecordIpTypeFor(this.ipAddressType));
+    if (dnsRecordIpType !== undefined) {
+      const allowed = DNS_RECORD_IP_TYPE_NEEDS[dnsRecordIpType];
+      if (!allowed) throw invalidValue('PLS_DNS_OPTIONS', 'dnsRecordIpType', dnsRecordIpType, quotedList(Object.keys(DNS_RECORD_IP_TYPE_NEEDS)));
+      if (!allowed.includes(this.ipAddressType)) {
+        throw invalidValue(
+          'PLS_DNS_OPTIONS',
+          'dnsRecordIpType',
+          dnsRecordIpType,
+          `a DNS record IP type an ${this.ipAddressType} endpoint can have: ${quotedList(Object.entries(DNS_RECORD_IP_TYPE_NEEDS).flatMap(([t, needs]) => (needs.includes(this.ipAddressType) ? [t] : [])))} (AWS: "${dnsRecordIpType}" needs ipAddressType ${quotedList(allowed)})`,
+        );
+      }
     }
 
     let securityGroupIds: string[];
@@ -137,12 +181,18 @@ export class InterfaceEndpoint extends Construct {
       });
       securityGroupIds = [...props.securityGroupIds];
     } else {
+      const sources = {
+        allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
+        vpcIpv6CidrBlocks: props.vpc.ipv6CidrBlocks,
+        sourceSecurityGroupIds: props.sourceSecurityGroupIds,
+        prefixListIds: props.prefixListIds,
+      };
+      if (unreachableOverIpv6(this.ipAddressType, sources))
+        throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', this.ipAddressType, UNREACHABLE_OVER_IPV6);
       this.securityGroup = new EndpointSecurityGroup(this, 'security-group', {
         vpcId: props.vpc.vpcId,
         description: `Interface endpoint for ${props.service.shortName}: tcp/443 from allowed sources`,
-        allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
-        sourceSecurityGroupIds: props.sourceSecurityGroupIds,
-        prefixListIds: props.prefixListIds,
+        ...sources,
         publicSources: props.publicSources,
         tags: props.tags,
       });
@@ -151,9 +201,21 @@ export class InterfaceEndpoint extends Construct {
 
     this.policy = props.policy ?? new PolicyDocument({ kind: 'endpoint' });
     const dnsOptions =
-      props.dnsRecordIpType || props.privateDnsOnlyForInboundResolverEndpoint !== undefined
-        ? { dnsRecordIpType: props.dnsRecordIpType, privateDnsOnlyForInboundResolverEndpoint: props.privateDnsOnlyForInboundResolverEndpoint }
+      dnsRecordIpType || props.privateDnsOnlyForInboundResolverEndpoint !== undefined
+        ? { dnsRecordIpType, privateDnsOnlyForInboundResolverEndpoint: props.privateDnsOnlyForInboundResolverEndpoint }
         : undefined;
+    const preconditions: PlanPrecondition[] = [
+      ...(this.privateDnsEnabled && props.vpc.dnsPrecondition
+        ? [
+            {
+              condition: props.vpc.dnsPrecondition,
+              errorMessage: `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
+            },
+          ]
+        : []),
+      ...(props.vpc.ipAddressTypePreconditions?.(this.ipAddressType, this.subnets) ?? []),
+      ...this.serviceOfferPreconditions(props),
+    ];
     this.vpcEndpoint = new VpcEndpoint(this, 'endpoint', {
       vpcId: props.vpc.vpcId,
       serviceName: props.service.serviceName(props.region),
@@ -161,24 +223,14 @@ export class InterfaceEndpoint extends Construct {
       subnetIds: this.subnets.map((s) => s.subnetId),
       securityGroupIds,
       privateDnsEnabled: this.privateDnsEnabled,
-      ipAddressType: props.ipAddressType ?? 'ipv4',
+      ipAddressType: this.ipAddressType,
       dnsOptions,
       policy: Lazy.stringValue({ produce: () => (this.policy.isEmpty ? undefined : this.policy.terraformJson()) }),
       tags: terraformLiteralMap(props.tags),
       timeouts: props.timeouts,
-      lifecycle:
-        this.privateDnsEnabled && props.vpc.dnsPrecondition
-          ? {
-              precondition: [
-                {
-                  condition: props.vpc.dnsPrecondition,
-                  errorMessage: terraformLiteral(
-                    `Private DNS for ${props.service.shortName} needs enable_dns_support and enable_dns_hostnames on VPC ${props.vpc.vpcId}; turn both on (aws ec2 modify-vpc-attribute) or set privateDnsEnabled to false.`,
-                  ),
-                },
-              ],
-            }
-          : undefined,
+      lifecycle: preconditions.length
+        ? { precondition: preconditions.map((p) => ({ condition: p.condition, errorMessage: terraformLiteral(p.errorMessage) })) }
+        : undefined,
     });
     this.node.addValidation({ validate: () => validatePolicyDocument(this.policy, `${this.node.path}.policy`, this) });
   }
@@ -201,6 +253,40 @@ export class InterfaceEndpoint extends Construct {
   /** The regional endpoint-specific DNS name, as an `https://` URL for `--endpoint-url`. */
   public get endpointUrl(): string {
     return `https://${this.vpcEndpoint.dnsEntry.get(0).dnsName}`;
+  }
+
+  /**
+   * Where the stack reads AWS at plan anyway (an existing VPC, verified), a dualstack or ipv6
+   * endpoint also checks what AWS lists for the service in the region: `aws ec2
+   * describe-vpc-endpoint-services` SupportedIpAddressTypes (dualstack needs ipv4 and ipv6).
+   */
+  private serviceOfferPreconditions(props: InterfaceEndpointProps): PlanPrecondition[] {
+    if (this.ipAddressType === 'ipv4' || !props.vpc.readsAwsAtPlan) return [];
+    const serviceName = props.service.serviceName(props.region);
+    const offered = new DataAwsVpcEndpointService(this, 'service-lookup', { serviceName }).supportedIpAddressTypes;
+    const needed = this.ipAddressType === 'dualstack' ? ['ipv4', 'ipv6'] : ['ipv6'];
+    return [
+      {
+        condition: needed.map((t) => Op.eq(Fn.contains(offered, t), true)).reduce((a, b) => Op.and(a, b)),
+        errorMessage: `AWS does not offer ${serviceName} endpoints as ${this.ipAddressType} in ${props.region} (that needs ${needed.join(' and ')} among its SupportedIpAddressTypes); set ipAddressType to one it offers (aws ec2 describe-vpc-endpoint-services --service-names ${serviceName}).`,
+      },
+    ];
+  }
+
+  /** The IP address type is one AWS offers for the service and the VPC's subnets (as known at synth) can carry. */
+  private checkIpAddressType(vpc: EndpointVpc): void {
+    const type = this.ipAddressType;
+    if (!IP_ADDRESS_TYPES.includes(type)) throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', type, quotedList(IP_ADDRESS_TYPES));
+    const offered = this.service.ipAddressTypes;
+    if (offered && !offered.includes(type)) {
+      throw invalidValue(
+        'PLS_IP_ADDRESS_TYPE',
+        'ipAddressType',
+        type,
+        `${quotedList(offered)}: AWS offers ${this.service.shortName} endpoints only as ${offered.join(', ')}`,
+      );
+    }
+    checkVpcCarries(vpc, type);
   }
 
   private checkPrivateDns(vpc: EndpointVpc): void {

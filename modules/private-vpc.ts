@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { assertTags } from './aws-limits';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { isAvailabilityZoneOf } from './aws-identifiers';
 import { isCidrProblem, parseCidr } from './cidr-ranges';
-import { EndpointVpc, SubnetPlacement } from './endpoint-vpc';
+import { EndpointVpc, IpAddressType, SubnetPlacement } from './endpoint-vpc';
 import { invalidValue } from './errors';
+import { IP_ADDRESS_TYPES, ipAddressTypesOfSubnets, quotedList } from './ip-address-types';
 import { terraformLiteralMap } from './terraform-literal';
 
 /** Props of a {@link PrivateVpc}. */
@@ -21,6 +23,12 @@ export interface PrivateVpcProps {
   readonly enableDnsSupport?: boolean;
   /** `enableDnsHostnames`; private DNS needs it. @default true */
   readonly enableDnsHostnames?: boolean;
+  /**
+   * What the endpoint subnets carry. `dualstack`: the VPC gets an Amazon-provided IPv6 /56 and each
+   * subnet its IPv4 range plus an IPv6 /64 of it; `ipv6`: the same /56, and IPv6-only subnets (the
+   * VPC keeps its IPv4 block: every VPC has one). @default 'ipv4'
+   */
+  readonly ipAddressType?: IpAddressType;
   /** Name tag prefix. @default 'private' */
   readonly name?: string;
   /** Tags on the VPC and subnets. @default - none */
@@ -58,9 +66,13 @@ export function splitCidr(cidr: string, count: number): string[] {
   });
 }
 
+/** IPv6 /64 subnets carved from the VPC's /56: `cidrsubnet(ipv6_cidr_block, 8, i)`. */
+const IPV6_SUBNET_NEWBITS = 8;
+
 /**
  * A VPC created for endpoints: DNS support and hostnames on (private DNS needs both), one private
- * subnet per AZ with no route out, and the default security group emptied so nothing uses it.
+ * subnet per AZ with no route out, and the default security group emptied so nothing uses it. With
+ * `ipAddressType` dualstack or ipv6 it also gets an Amazon-provided IPv6 block and IPv6 subnets.
  */
 export class PrivateVpc extends Construct implements EndpointVpc {
   public readonly vpc: Vpc;
@@ -69,6 +81,12 @@ export class PrivateVpc extends Construct implements EndpointVpc {
   public readonly subnetResources: Subnet[];
   public readonly subnets: SubnetPlacement[];
   public readonly cidrBlocks: string[];
+  /** The Amazon-provided IPv6 block (a reference to `aws_vpc.ipv6_cidr_block`), when the subnets carry IPv6. */
+  public readonly ipv6CidrBlocks?: string[];
+  /** What the subnets carry. */
+  public readonly ipAddressType: IpAddressType;
+  /** The endpoint IP address types the subnets carry: ipv4; ipv4 and dualstack (dual-stack subnets); ipv6. */
+  public readonly ipAddressTypes: IpAddressType[];
   public readonly enableDnsSupport: boolean;
   public readonly enableDnsHostnames: boolean;
 
@@ -85,6 +103,12 @@ export class PrivateVpc extends Construct implements EndpointVpc {
       }
       if (azs.indexOf(az) !== i) throw invalidValue('PLS_SUBNET_DUPLICATE_AZ', `availabilityZones[${i}]`, az, 'each Availability Zone once');
     });
+    this.ipAddressType = props.ipAddressType ?? 'ipv4';
+    if (!IP_ADDRESS_TYPES.includes(this.ipAddressType)) {
+      throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', this.ipAddressType, quotedList(IP_ADDRESS_TYPES));
+    }
+    this.ipAddressTypes = ipAddressTypesOfSubnets(this.ipAddressType);
+    const ipv6 = this.ipAddressType !== 'ipv4';
     this.enableDnsSupport = props.enableDnsSupport ?? true;
     this.enableDnsHostnames = props.enableDnsHostnames ?? true;
     const name = props.name ?? 'private';
@@ -92,9 +116,12 @@ export class PrivateVpc extends Construct implements EndpointVpc {
       cidrBlock: props.cidrBlock,
       enableDnsSupport: this.enableDnsSupport,
       enableDnsHostnames: this.enableDnsHostnames,
+      // An Amazon-provided /56 from Amazon's pool of IPv6 addresses (global unicast, not private address space).
+      assignGeneratedIpv6CidrBlock: ipv6 || undefined,
       tags: terraformLiteralMap({ ...props.tags, Name: name }),
     });
     this.vpcId = this.vpc.id;
+    const vpcIpv6 = ipv6 ? this.vpc.ipv6CidrBlock : undefined;
     new DefaultSecurityGroup(this, 'default-security-group', {
       vpcId: this.vpcId,
       tags: terraformLiteralMap({ ...props.tags, Name: `${name}-default-unused` }),
@@ -105,12 +132,36 @@ export class PrivateVpc extends Construct implements EndpointVpc {
         new Subnet(this, `subnet-${az}`, {
           vpcId: this.vpcId,
           availabilityZone: az,
-          cidrBlock: cidrs[i],
           mapPublicIpOnLaunch: false,
+          ...this.subnetAddressing(cidrs[i], vpcIpv6 && Fn.cidrsubnet(vpcIpv6, IPV6_SUBNET_NEWBITS, i)),
           tags: terraformLiteralMap({ ...props.tags, Name: `${name}-${az}` }),
         }),
     );
     this.subnets = this.subnetResources.map((s, i) => ({ subnetId: s.id, availabilityZone: azs[i] }));
-    this.cidrBlocks = [props.cidrBlock];
+    // IPv6-only subnets hold no IPv4 address, so the IPv4 block reaches nothing there.
+    this.cidrBlocks = this.ipAddressType === 'ipv6' ? [] : [props.cidrBlock];
+    this.ipv6CidrBlocks = vpcIpv6 ? [vpcIpv6] : undefined;
+  }
+
+  /**
+   * A subnet's ranges. AWS (AWS::EC2::Subnet): "For an IPv4 only subnet, specify an IPv4 CIDR block.
+   * If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet
+   * instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify
+   * both an IPv4 CIDR block and an IPv6 CIDR block."
+   */
+  private subnetAddressing(ipv4: string, ipv6: string | undefined) {
+    if (this.ipAddressType === 'ipv4' || ipv6 === undefined) return { cidrBlock: ipv4 };
+    // Network interfaces created here (the endpoints') get an IPv6 address of the subnet's /64.
+    if (this.ipAddressType === 'dualstack') return { cidrBlock: ipv4, ipv6CidrBlock: ipv6, assignIpv6AddressOnCreation: true };
+    return {
+      ipv6Native: true,
+      ipv6CidrBlock: ipv6,
+      assignIpv6AddressOnCreation: true,
+      // Instances in IPv6-only subnets are named by resource (instance id) and resolve to AAAA records: there is no IPv4 address to name.
+      privateDnsHostnameTypeOnLaunch: 'resource-name',
+      enableResourceNameDnsAaaaRecordOnLaunch: true,
+      // No NAT64 route leaves these subnets, so synthesized DNS64 answers would lead nowhere; the endpoints answer AAAA themselves.
+      enableDns64: false,
+    };
   }
 }

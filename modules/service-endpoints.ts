@@ -3,7 +3,9 @@ import { assertTags } from './aws-limits';
 import { EndpointIngressSources, EndpointSecurityGroup } from './endpoint-security-group';
 import { EndpointService } from './endpoint-service';
 import { EndpointVpc } from './endpoint-vpc';
-import { InterfaceEndpoint, InterfaceEndpointOptions } from './interface-endpoint';
+import { checkVpcCarries, InterfaceEndpoint, InterfaceEndpointOptions } from './interface-endpoint';
+import { invalidValue } from './errors';
+import { unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from './ip-address-types';
 import { PolicyDocument } from './policy-document';
 
 /** Props of {@link ServiceEndpoints}. */
@@ -44,12 +46,19 @@ export class ServiceEndpoints extends Construct {
     this.region = props.region;
     this.defaults = props.endpointOptions;
     this.tags = props.tags;
+    const sources = {
+      allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
+      vpcIpv6CidrBlocks: props.vpc.ipv6CidrBlocks,
+      sourceSecurityGroupIds: props.sourceSecurityGroupIds,
+      prefixListIds: props.prefixListIds,
+    };
+    const ipAddressType = props.endpointOptions?.ipAddressType ?? 'ipv4';
+    checkVpcCarries(props.vpc, ipAddressType);
+    if (unreachableOverIpv6(ipAddressType, sources)) throw invalidValue('PLS_IP_ADDRESS_TYPE', 'ipAddressType', ipAddressType, UNREACHABLE_OVER_IPV6);
     this.securityGroup = new EndpointSecurityGroup(this, 'security-group', {
       vpcId: props.vpc.vpcId,
       description: 'Secrets Manager and KMS interface endpoints: tcp/443 from allowed sources',
-      allowedCidrs: props.allowedCidrs ?? props.vpc.cidrBlocks,
-      sourceSecurityGroupIds: props.sourceSecurityGroupIds,
-      prefixListIds: props.prefixListIds,
+      ...sources,
       publicSources: props.publicSources,
       tags: props.tags,
     });

@@ -13,6 +13,7 @@ import {
 } from '../modules/aws-identifiers';
 import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
 import { vpcCidrProblem } from '../modules/private-vpc';
+import { ipAddressTypesOfSubnets, quotedList, SUBNET_KINDS, SUBNETS_NEEDED, unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from '../modules/ip-address-types';
 import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
 import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/cidr-ranges';
 import {
@@ -145,7 +146,12 @@ const vpcCommon = {
   privateDns: z.boolean().optional().describe('Private DNS on the endpoints (default true)'),
   enableDnsSupport: z.boolean().optional().describe('VPC enableDnsSupport (created VPC: default true; existing VPC: what you know it is)'),
   enableDnsHostnames: z.boolean().optional().describe('VPC enableDnsHostnames (created VPC: default true; existing VPC: what you know it is)'),
-  ipAddressType: z.enum(['ipv4', 'dualstack', 'ipv6']).optional().describe('Endpoint IP address type (default ipv4)'),
+  ipAddressType: z
+    .enum(['ipv4', 'dualstack', 'ipv6'])
+    .optional()
+    .describe(
+      'Endpoint IP address type (default ipv4). With "create": dualstack gives the VPC an Amazon-provided IPv6 /56 and each subnet an IPv6 /64 beside its IPv4 range; ipv6 makes the subnets IPv6-only; either way the endpoints admit the VPC\'s IPv6 block on tcp/443 (besides allowedCidrs). On an existing VPC the plan checks that the VPC has an IPv6 block and the subnets have IPv4 and IPv6 ranges (dualstack) or are IPv6-only (ipv6); ipv6 needs an IPv6 source (an IPv6 CIDR in allowedCidrs, a security group or a prefix list)',
+    ),
 };
 
 const vpc = z
@@ -155,7 +161,15 @@ const vpc = z
     verifyDnsAttributesAtPlan: z
       .boolean()
       .optional()
-      .describe('Existing VPC: read the VPC at plan and fail if private DNS is on but a DNS attribute is off (needs credentials at plan; default true)'),
+      .describe(
+        'Existing VPC: read the VPC (and, for dualstack / ipv6 endpoints, its subnets) at plan and fail if private DNS is on but a DNS attribute is off, or if the VPC or a subnet lacks the IPv6 ranges the endpoints need (needs credentials at plan; default true)',
+      ),
+    subnetIpAddressType: z
+      .enum(['ipv4', 'dualstack', 'ipv6'])
+      .optional()
+      .describe(
+        'Existing VPC: what its endpoint subnets carry, if you know it: ipv4 (IPv4-only subnets), dualstack (IPv4 and IPv6 ranges) or ipv6 (IPv6-only subnets); an ipAddressType they cannot carry is refused at synth (default: unknown, checked at plan)',
+      ),
     create: z
       .strictObject({
         cidrBlock: z.string().describe('IPv4 network address, /16 to /24, in canonical form (no host bits, no leading zeros)'),
@@ -172,6 +186,24 @@ const vpc = z
     if (!v.create && !v.vpcId) ctx.addIssue({ code: 'custom', message: 'expected either "vpcId" with "subnets" (existing VPC) or "create" (new VPC)' });
     if (v.create && v.vpcId) ctx.addIssue({ code: 'custom', path: ['create'], message: 'expected either "vpcId" or "create", not both' });
     if (v.vpcId && !v.subnets) ctx.addIssue({ code: 'custom', path: ['subnets'], message: 'expected one subnet per AZ for the existing VPC' });
+    if (v.create && v.subnetIpAddressType)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subnetIpAddressType'],
+        message: 'expected no subnetIpAddressType with "create" (the subnets follow ipAddressType)',
+      });
+    // The subnets as the config states them carry only some endpoint types (AWS: dualstack needs IPv4 and IPv6 ranges, ipv6 IPv6-only subnets).
+    if (v.subnetIpAddressType && !v.create) {
+      const carried = ipAddressTypesOfSubnets(v.subnetIpAddressType);
+      const wanted = v.ipAddressType ?? 'ipv4';
+      if (!carried.includes(wanted)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ipAddressType'],
+          message: `expected ${quotedList(carried)}: ${wanted} endpoints need ${SUBNETS_NEEDED[wanted]}, and subnetIpAddressType says the subnets are ${SUBNET_KINDS[v.subnetIpAddressType]}`,
+        });
+      }
+    }
     if (v.create && v.subnets)
       ctx.addIssue({ code: 'custom', path: ['subnets'], message: 'expected no subnets with "create" (they are derived from availabilityZones)' });
     // Who may reach the endpoints: the listed sources, or a created VPC's own CIDR when allowedCidrs is absent.
@@ -219,6 +251,10 @@ const vpc = z
         path: [v.allowedCidrs ? 'allowedCidrs' : 'create'],
         message: `expected ranges that leave out part of the address space: together these admit ${everyAddressOf(family)}`,
       });
+    }
+    // An IPv6-only endpoint has only IPv6 addresses: an existing VPC listing only IPv4 sources admits no one (a created VPC's own IPv6 block is always admitted).
+    if (v.ipAddressType && !v.create && unreachableOverIpv6(v.ipAddressType, v)) {
+      ctx.addIssue({ code: 'custom', path: ['ipAddressType'], message: `expected ${UNREACHABLE_OVER_IPV6}` });
     }
     addDuplicateIssues(ctx, v.sourceSecurityGroupIds, ['sourceSecurityGroupIds'], 'security group');
     addDuplicateIssues(ctx, v.prefixListIds, ['prefixListIds'], 'prefix list');

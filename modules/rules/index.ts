@@ -1,3 +1,4 @@
+import { endpointIpAddressType } from './endpoint-ip-address-type';
 import { endpointPrivateDnsVpc } from './endpoint-private-dns-vpc';
 import { ingressCidrForm } from './ingress-cidr-form';
 import { ingressOpenCidr } from './ingress-open-cidr';
@@ -51,6 +52,7 @@ export {
   policyUnknownConditionOperator,
 };
 export {
+  endpointIpAddressType,
   endpointPrivateDnsVpc,
   ingressCidrForm,
   ingressOpenCidr,
@@ -103,4 +105,5 @@ export const RESOURCE_RULES: readonly ResourceRule[] = [
   ingressOpenCidr,
   ingressPublicCidr,
   endpointPrivateDnsVpc,
+  endpointIpAddressType,
 ];

@@ -664,6 +664,27 @@ const CASES: BadConfigCase[] = [
     `${E}.backend: found {"local":{},"s3":{"bucket":"state-bucket"}}`,
     'expected exactly one of "local" or "s3"',
   ),
+  bad(
+    'IPv6-only endpoints in an existing VPC whose only sources are IPv4 CIDRs',
+    existingAdminVpc,
+    (_, e) => (e.adminVpc.ipAddressType = 'ipv6'),
+    `${E}.adminVpc.ipAddressType: found "ipv6"`,
+    'expected "dualstack" or "ipv4", or an IPv6 source: an ipv6 endpoint has only IPv6 addresses',
+  ),
+  bad(
+    'dualstack endpoints in existing subnets the config states IPv4-only',
+    existingAdminVpc,
+    (_, e) => Object.assign(e.adminVpc, { subnetIpAddressType: 'ipv4', ipAddressType: 'dualstack' }),
+    `${E}.adminVpc.ipAddressType: found "dualstack"`,
+    'expected "ipv4": dualstack endpoints need subnets with both IPv4 and IPv6 ranges, and subnetIpAddressType says the subnets are IPv4-only',
+  ),
+  bad(
+    'an endpoint IP address type AWS does not have',
+    dflt,
+    (_, e) => (e.appVpc.ipAddressType = 'ipv7'),
+    `${E}.appVpc.ipAddressType: found "ipv7"`,
+    'expected one of "ipv4"|"dualstack"|"ipv6"',
+  ),
   {
     title: 'invalid JSON (trailing comma after a property)',
     text: '{\n  "environments": [],\n}\n',

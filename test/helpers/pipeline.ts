@@ -108,7 +108,12 @@ export function credentialBoundDataSources(json: TfJson): string[] {
 
 /** Values a plan-time data source is replaced with when credentials are absent (per data source type). */
 export const DATA_STAND_INS: Record<string, Record<string, unknown>> = {
-  aws_vpc: { enable_dns_support: true, enable_dns_hostnames: true, cidr_block: '10.0.0.0/16' },
+  // A dual-stack VPC with DNS attributes on: it passes the DNS and IPv6 preconditions of existing VPCs.
+  aws_vpc: { enable_dns_support: true, enable_dns_hostnames: true, cidr_block: '10.0.0.0/16', ipv6_cidr_block: '2600:1f14:abc:de00::/56' },
+  // A dual-stack subnet (read for dualstack / ipv6 endpoints in existing VPCs).
+  aws_subnet: { cidr_block: '10.0.0.0/24', ipv6_cidr_block: '2600:1f14:abc:de00::/64', ipv6_native: false },
+  // What AWS lists for a service (read for dualstack / ipv6 endpoints in verified existing VPCs).
+  aws_vpc_endpoint_service: { supported_ip_address_types: ['ipv4', 'ipv6'] },
 };
 
 /** A `terraform test` file that plans with the given data sources overridden, plus extra runs. */
