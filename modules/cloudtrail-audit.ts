@@ -1,4 +1,5 @@
 import { gunzipSync } from 'zlib';
+import { CloudTrailStreamReader, TrailSyntaxError } from './cloudtrail-stream';
 import { wildcardEquals } from './metric-filter-pattern';
 import { KEY_MANAGEMENT_EVENT_NAMES, KEY_USAGE_EVENT_NAMES, SECRET_MANAGEMENT_EVENT_NAMES, SECRETS_MANAGER_INVOKED_BY } from './outside-endpoint-filter';
 
@@ -27,6 +28,7 @@ export interface CloudTrailRecord {
   readonly eventType?: string;
   readonly eventID?: string;
   readonly awsRegion?: string;
+  readonly recipientAccountId?: string;
   readonly sourceIPAddress?: string;
   readonly errorCode?: string;
   readonly userIdentity?: {
@@ -50,59 +52,170 @@ export class AuditInputError extends Error {
   }
 }
 
+/** A record the audit cannot use: its index in the file (0-based, as in `Records[i]`) and what is wrong. */
+export interface RecordProblem {
+  readonly index: number;
+  /** `<field path>: found <value>; expected <what>`. */
+  readonly message: string;
+}
+
+/** The line `npm run audit` prints for a malformed record: `<file>: record <index>: <field path>: found …; expected …`. */
+export function formatRecordProblem(file: string, problem: RecordProblem): string {
+  return `${file}: record ${problem.index}: ${problem.message}`;
+}
+
 /** What a file held. */
 export interface ParsedFile {
+  /** The well-formed records, checked by {@link checkRecord}. */
   readonly records: CloudTrailRecord[];
   /** Set when the file is a CloudTrail digest file (log file validation), which holds no records. */
   readonly digest?: boolean;
+  /** Records left out as malformed. @default - none */
+  readonly problems?: readonly RecordProblem[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkRecords(file: string, records: unknown[], where: string): CloudTrailRecord[] {
-  records.forEach((r, i) => {
-    if (!isObject(r)) throw new AuditInputError(file, `${where}[${i}] is ${Array.isArray(r) ? 'an array' : typeof r}; expected a CloudTrail record object`);
-  });
-  return records as CloudTrailRecord[];
+/** Largest size a file may decompress to (or a plain file may have), per file: 1 GiB. */
+export const MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+
+/** Whether bytes start with the gzip magic number. */
+export function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
 /**
- * Parses a CloudTrail file: gzip (detected by its magic bytes, whatever the name) or plain JSON,
- * holding `{"Records": [...]}` (as CloudTrail delivers to S3), a single record, or an array of
- * records. Throws an {@link AuditInputError} naming the file for anything else, including a
- * truncated gzip or JSON file.
+ * Parses a CloudTrail file held in memory (for small files and tests; `npm run audit` streams files
+ * through {@link CloudTrailStreamReader} instead): gzip (detected by its magic bytes, whatever the name)
+ * or plain JSON, holding `{"Records": [...]}` (as CloudTrail delivers to S3), a single record, or an
+ * array of records. Malformed records are left out and listed in `problems`; throws an
+ * {@link AuditInputError} naming the file when the file as a whole is not CloudTrail JSON (truncated,
+ * empty, not JSON) or decompresses to more than `maxDecompressedBytes` (@default MAX_DECOMPRESSED_BYTES).
  */
-export function parseCloudTrailFile(file: string, data: Buffer): ParsedFile {
+export function parseCloudTrailFile(file: string, data: Buffer, maxDecompressedBytes = MAX_DECOMPRESSED_BYTES): ParsedFile {
   let bytes = data;
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
+  if (isGzip(data)) {
     try {
-      bytes = gunzipSync(data);
+      bytes = gunzipSync(data, { maxOutputLength: maxDecompressedBytes });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new AuditInputError(file, `decompresses to more than ${maxDecompressedBytes} bytes; expected a CloudTrail log file of at most that size`);
       throw new AuditInputError(file, `cannot gunzip (truncated or corrupt gzip file): ${(e as Error).message}`);
     }
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.trim() === '') throw new AuditInputError(file, 'is empty; expected CloudTrail JSON ({"Records": [...]} or a record)');
-  let json: unknown;
+  const records: CloudTrailRecord[] = [];
+  const problems: RecordProblem[] = [];
+  const reader = new CloudTrailStreamReader((element) => {
+    const checked = 'problem' in element ? { problems: [element.problem] } : checkRecord(element.value);
+    if ('record' in checked) records.push(checked.record);
+    else for (const message of checked.problems) problems.push({ index: element.index, message });
+  });
   try {
-    json = JSON.parse(text);
+    reader.write(bytes);
+    const end = reader.end();
+    return end.digest ? { records: [], digest: true } : { records, problems };
   } catch (e) {
-    throw new AuditInputError(file, `not valid JSON (truncated or not a CloudTrail file?): ${(e as Error).message}`);
+    if (e instanceof TrailSyntaxError) throw new AuditInputError(file, e.problem);
+    throw e;
   }
-  if (Array.isArray(json)) return { records: checkRecords(file, json, '(root)') };
-  if (!isObject(json)) throw new AuditInputError(file, `holds ${JSON.stringify(json)}; expected {"Records": [...]} or a CloudTrail record`);
-  if ('Records' in json) {
-    if (!Array.isArray(json.Records)) throw new AuditInputError(file, '"Records" is not an array; expected {"Records": [...]}');
-    return { records: checkRecords(file, json.Records, 'Records') };
+}
+
+/** Longest string the audit takes for an ARN, secret id or key id (IAM's ARN limit). */
+const MAX_ARN = 2048;
+/** Longest string the audit takes for a name, type, time, region or id. */
+const MAX_NAME = 256;
+
+/** A value for a message: JSON of a primitive (cut at 60 characters), else what it is. */
+export function describeFound(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…" (${String(value).length} characters)` : text;
+}
+
+/**
+ * Checks a record's JSON value: every field the audit reads must have its type (strings of bounded
+ * length, objects, arrays), and `eventSource` and `eventName` must be there. The fields of a
+ * Secrets Manager or KMS call are all checked; of other events only `eventSource`, `eventName` and
+ * `eventID` (they are counted, not classified). Returns the record (only the fields the audit reads)
+ * or every problem as `<field path>: found <value>; expected <what>`.
+ */
+export function checkRecord(value: unknown): { record: CloudTrailRecord } | { problems: string[] } {
+  if (!isObject(value)) return { problems: [`(record): found ${describeFound(value)}; expected a CloudTrail record (a JSON object)`] };
+  const problems: string[] = [];
+  const problem = (path: string, found: unknown, expected: string) => problems.push(`${path}: found ${describeFound(found)}; expected ${expected}`);
+  const string = (from: Record<string, unknown>, key: string, path: string, max: number, required = false): string | undefined => {
+    const v = from[key];
+    if (v === undefined && !required) return undefined;
+    if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+      problem(path, v, `a string of 1 to ${max} characters`);
+      return undefined;
+    }
+    return v;
+  };
+  const object = (from: Record<string, unknown>, key: string, path: string, nullable = false): Record<string, unknown> | undefined => {
+    const v = from[key];
+    if (v === undefined || (nullable && v === null)) return undefined;
+    if (!isObject(v)) {
+      problem(path, v, nullable ? 'an object or null' : 'an object');
+      return undefined;
+    }
+    return v;
+  };
+  const eventSource = string(value, 'eventSource', 'eventSource', MAX_NAME, true);
+  const eventName = string(value, 'eventName', 'eventName', MAX_NAME, true);
+  const eventID = string(value, 'eventID', 'eventID', MAX_NAME);
+  const service = SERVICES.get(eventSource ?? '');
+  if (!service) return problems.length ? { problems } : { record: { eventSource, eventName, ...(eventID !== undefined ? { eventID } : {}) } };
+  const record: Record<string, unknown> = { eventSource, eventName, eventID };
+  for (const key of ['eventVersion', 'eventTime', 'eventType', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'errorCode'] as const) {
+    record[key] = string(value, key, key, MAX_NAME);
   }
-  if ('digestStartTime' in json && 'digestS3Object' in json) return { records: [], digest: true };
-  if (typeof json.eventSource === 'string' || typeof json.eventName === 'string') return { records: [json as CloudTrailRecord] };
-  throw new AuditInputError(
-    file,
-    `has neither "Records" nor "eventSource" (fields: ${Object.keys(json).slice(0, 8).join(', ') || 'none'}); expected CloudTrail JSON`,
-  );
+  const identity = object(value, 'userIdentity', 'userIdentity');
+  if (identity) {
+    const sessionContext = object(identity, 'sessionContext', 'userIdentity.sessionContext');
+    const issuer = sessionContext && object(sessionContext, 'sessionIssuer', 'userIdentity.sessionContext.sessionIssuer');
+    const issuerArn = issuer && string(issuer, 'arn', 'userIdentity.sessionContext.sessionIssuer.arn', MAX_ARN);
+    record.userIdentity = {
+      type: string(identity, 'type', 'userIdentity.type', MAX_NAME),
+      arn: string(identity, 'arn', 'userIdentity.arn', MAX_ARN),
+      invokedBy: string(identity, 'invokedBy', 'userIdentity.invokedBy', MAX_NAME),
+      ...(issuerArn ? { sessionContext: { sessionIssuer: { arn: issuerArn } } } : {}),
+    };
+  }
+  const params = object(value, 'requestParameters', 'requestParameters', true);
+  if (params) {
+    const key = service === 'secretsmanager' ? 'secretId' : 'keyId';
+    const id = string(params, key, `requestParameters.${key}`, MAX_ARN);
+    record.requestParameters = id === undefined ? {} : { [key]: id };
+  }
+  const resources = value.resources;
+  if (resources !== undefined) {
+    if (!Array.isArray(resources) || resources.length > 1000) problem('resources', resources, 'an array of at most 1000 resources');
+    else {
+      record.resources = resources.map((r, i) => {
+        if (!isObject(r)) {
+          problem(`resources[${i}]`, r, 'an object with ARN and type');
+          return {};
+        }
+        return { ARN: string(r, 'ARN', `resources[${i}].ARN`, MAX_ARN), type: string(r, 'type', `resources[${i}].type`, MAX_NAME) };
+      });
+    }
+  }
+  const endpoint = value.vpcEndpointId;
+  if (endpoint !== undefined) {
+    if (typeof endpoint !== 'string' || !AUDIT_ENDPOINT_ID.test(endpoint))
+      problem('vpcEndpointId', endpoint, 'a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)');
+    else record.vpcEndpointId = endpoint;
+  }
+  if (problems.length) return { problems };
+  // Fields that were absent stay absent (undefined values are dropped).
+  for (const k of Object.keys(record)) if (record[k] === undefined) delete record[k];
+  if (isObject(record.userIdentity)) for (const k of Object.keys(record.userIdentity)) if (record.userIdentity[k] === undefined) delete record.userIdentity[k];
+  return { record: record as CloudTrailRecord };
 }
 
 /** The services the audit looks at. */
@@ -137,7 +250,10 @@ export interface AuditedCall {
   readonly flagged: boolean;
 }
 
-const SERVICES: Record<string, AuditedService> = { 'secretsmanager.amazonaws.com': 'secretsmanager', 'kms.amazonaws.com': 'kms' };
+const SERVICES: ReadonlyMap<string, AuditedService> = new Map([
+  ['secretsmanager.amazonaws.com', 'secretsmanager'],
+  ['kms.amazonaws.com', 'kms'],
+]);
 
 /** A secret ARN's name (Secrets Manager appends `-` and six characters), or the value as given. */
 export function secretNameOf(secretId: string): string {
@@ -214,7 +330,7 @@ function namesWatched(subjects: readonly string[], watched: WatchedSubjects | un
  * are not flagged.
  */
 export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: ReadonlySet<string>, options: ClassifyOptions = {}): AuditedCall | undefined {
-  const service = SERVICES[record.eventSource ?? ''];
+  const service = SERVICES.get(record.eventSource ?? '');
   if (!service) return undefined;
   const subjects = subjectsOf(record, service);
   const base = { record, service, subjects };
@@ -244,36 +360,155 @@ export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: Re
     : { ...base, path: 'other-endpoint', via: endpoint, flagged: true };
 }
 
+/** One cell of the report: calls of one subject, event name and path. */
+export interface AuditCell {
+  count: number;
+  readonly flagged: boolean;
+}
+
 /** Counts per subject → call (event name) → path. */
 export interface AuditSummary {
+  /** Records counted: each `eventID` once; records without `eventID` each. */
   readonly records: number;
-  readonly calls: readonly AuditedCall[];
+  /** Records left out because a record with their `eventID` was counted before (in any file). */
+  readonly duplicates: number;
+  /** Records counted that have no `eventID` (they cannot be deduplicated). */
+  readonly withoutEventId: number;
+  /** Secrets Manager and KMS calls. */
+  readonly calls: number;
   /** Records that are not Secrets Manager or KMS events. */
   readonly otherEvents: number;
   /** subject → `eventName` → `via` → count, subjects sorted. */
-  readonly bySubject: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, { count: number; flagged: boolean }>>>;
+  readonly bySubject: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, AuditCell>>>;
+  /** Calls counted but not tabulated because the table already had its most cells. */
+  readonly untabulated: number;
+  /** The flagged calls, in the order read: the first `maxListedFlagged` of them. */
   readonly flagged: readonly AuditedCall[];
+  /** Every flagged call. */
+  readonly flaggedCount: number;
+  /** Flagged calls per reason ({@link FLAG_REASONS}). */
+  readonly flaggedByReason: ReadonlyMap<string, number>;
 }
 
-/** Classifies every record and counts them per secret / key, call and path. */
-export function summarizeRecords(records: readonly CloudTrailRecord[], expectedEndpointIds: ReadonlySet<string>, options: ClassifyOptions = {}): AuditSummary {
-  const calls = records.map((r) => classifyRecord(r, expectedEndpointIds, options)).filter((c): c is AuditedCall => c !== undefined);
-  const bySubject = new Map<string, Map<string, Map<string, { count: number; flagged: boolean }>>>();
-  for (const call of calls) {
-    const subjects = call.subjects.length ? call.subjects : [`(${call.service} call naming no secret or key)`];
-    for (const subject of subjects) {
-      const byCall = bySubject.get(subject) ?? new Map<string, Map<string, { count: number; flagged: boolean }>>();
-      bySubject.set(subject, byCall);
-      const name = call.record.eventName ?? '(no eventName)';
-      const byVia = byCall.get(name) ?? new Map<string, { count: number; flagged: boolean }>();
-      byCall.set(name, byVia);
-      const cell = byVia.get(call.via) ?? { count: 0, flagged: call.flagged };
-      cell.count += 1;
-      byVia.set(call.via, cell);
-    }
+/** Bounds of an {@link AuditAccumulator}: what it keeps does not grow with the number of records (but for the eventIDs seen). */
+export interface AuditLimits {
+  /** Flagged calls kept for listing (all are counted). @default 1000 */
+  readonly maxListedFlagged?: number;
+  /** Subject / call / path cells of the table (calls beyond are counted as untabulated). @default 10000 */
+  readonly maxCells?: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+}
+
+/** An eventID as kept for deduplication: a UUID (CloudTrail's form) as 16 characters, anything else as itself after a "#". */
+function eventIdKey(id: string): string {
+  if (id.length !== 36 || !UUID.test(id)) return `#${id}`;
+  const codes: number[] = [];
+  for (let i = 0; i < 36; i += 2) {
+    if (id.charCodeAt(i) === 0x2d) i += 1;
+    codes.push(hexValue(id.charCodeAt(i)) * 16 + hexValue(id.charCodeAt(i + 1)));
   }
-  const sorted = new Map([...bySubject.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  return { records: records.length, calls, otherEvents: records.length - calls.length, bySubject: sorted, flagged: calls.filter((c) => c.flagged) };
+  return String.fromCharCode(...codes);
+}
+
+/**
+ * Classifies and counts records one at a time (per secret / key, call and path), so a trail of any
+ * length is summarised without holding its records: memory grows only with the distinct eventIDs
+ * (about 60 bytes each) and is otherwise bounded by {@link AuditLimits}. A record whose `eventID`
+ * was counted before is left out; a record without `eventID` is always counted (and counted apart).
+ */
+export class AuditAccumulator {
+  private readonly seen = new Set<string>();
+  private readonly bySubject = new Map<string, Map<string, Map<string, AuditCell>>>();
+  private readonly listed: AuditedCall[] = [];
+  private readonly reasons = new Map<string, number>();
+  private readonly maxListed: number;
+  private readonly maxCells: number;
+  private records = 0;
+  private duplicates = 0;
+  private withoutEventId = 0;
+  private calls = 0;
+  private flaggedCount = 0;
+  private cells = 0;
+  private untabulated = 0;
+
+  constructor(
+    private readonly expectedEndpointIds: ReadonlySet<string>,
+    private readonly options: ClassifyOptions = {},
+    limits: AuditLimits = {},
+  ) {
+    this.maxListed = limits.maxListedFlagged ?? 1000;
+    this.maxCells = limits.maxCells ?? 10000;
+  }
+
+  /** Counts one record: returns its classification, undefined for another service's event, or 'duplicate'. */
+  add(record: CloudTrailRecord): AuditedCall | 'duplicate' | undefined {
+    if (typeof record.eventID === 'string') {
+      const key = eventIdKey(record.eventID);
+      if (this.seen.has(key)) {
+        this.duplicates += 1;
+        return 'duplicate';
+      }
+      this.seen.add(key);
+    } else this.withoutEventId += 1;
+    this.records += 1;
+    const call = classifyRecord(record, this.expectedEndpointIds, this.options);
+    if (!call) return undefined;
+    this.calls += 1;
+    const name = typeof record.eventName === 'string' ? record.eventName : '(no eventName)';
+    for (const subject of call.subjects.length ? call.subjects : [`(${call.service} call naming no secret or key)`]) {
+      const cell = this.bySubject.get(subject)?.get(name)?.get(call.via);
+      if (cell) cell.count += 1;
+      else if (this.cells >= this.maxCells) this.untabulated += 1;
+      else {
+        const byCall = this.bySubject.get(subject) ?? new Map<string, Map<string, AuditCell>>();
+        this.bySubject.set(subject, byCall);
+        const byVia = byCall.get(name) ?? new Map<string, AuditCell>();
+        byCall.set(name, byVia);
+        byVia.set(call.via, { count: 1, flagged: call.flagged });
+        this.cells += 1;
+      }
+    }
+    if (call.flagged) {
+      this.flaggedCount += 1;
+      const reason = FLAG_REASONS[call.path] ?? call.path;
+      this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+      if (this.listed.length < this.maxListed) this.listed.push(call);
+    }
+    return call;
+  }
+
+  /** The counts so far. */
+  summary(): AuditSummary {
+    return {
+      records: this.records,
+      duplicates: this.duplicates,
+      withoutEventId: this.withoutEventId,
+      calls: this.calls,
+      otherEvents: this.records - this.calls,
+      bySubject: new Map([...this.bySubject.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      untabulated: this.untabulated,
+      flagged: [...this.listed],
+      flaggedCount: this.flaggedCount,
+      flaggedByReason: new Map(this.reasons),
+    };
+  }
+}
+
+/** Classifies every record and counts them per secret / key, call and path ({@link AuditAccumulator} over an array). */
+export function summarizeRecords(
+  records: Iterable<CloudTrailRecord>,
+  expectedEndpointIds: ReadonlySet<string>,
+  options: ClassifyOptions = {},
+  limits: AuditLimits = {},
+): AuditSummary {
+  const accumulator = new AuditAccumulator(expectedEndpointIds, options, limits);
+  for (const record of records) accumulator.add(record);
+  return accumulator.summary();
 }
 
 /** Why a flagged path is flagged, as the report names it. */
@@ -306,6 +541,8 @@ export function describePath(call: AuditedCall): string {
 export interface AuditReportContext {
   /** Files read, with their record counts. */
   readonly files: readonly { readonly file: string; readonly records: number; readonly digest?: boolean }[];
+  /** Records left out as malformed (reported apart). @default 0 */
+  readonly malformedRecords?: number;
   /** Where the expected endpoint ids came from, e.g. `--endpoint`, `outputs.json`. */
   readonly expectationSources?: readonly string[];
   readonly expectedEndpointIds: ReadonlySet<string>;
@@ -317,9 +554,15 @@ export interface AuditReportContext {
 export function renderAuditReport(summary: AuditSummary, context: AuditReportContext): string {
   const lines: string[] = [];
   const digests = context.files.filter((f) => f.digest).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const notes: string[] = [];
+  if (summary.duplicates) notes.push(`${plural(summary.duplicates, 'duplicate record')} (an eventID counted before) left out`);
+  if (summary.withoutEventId) notes.push(`${plural(summary.withoutEventId, 'record')} without eventID counted each`);
+  if (context.malformedRecords) notes.push(`${plural(context.malformedRecords, 'malformed record')} left out (see the errors)`);
   lines.push(
     `Read ${context.files.length} file${context.files.length === 1 ? '' : 's'}${digests ? ` (${digests} digest file${digests === 1 ? '' : 's'} skipped)` : ''}: ` +
-      `${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.calls.length} Secrets Manager / KMS call${summary.calls.length === 1 ? '' : 's'}, ${summary.otherEvents} other event${summary.otherEvents === 1 ? '' : 's'}.`,
+      `${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.calls} Secrets Manager / KMS call${summary.calls === 1 ? '' : 's'}, ${summary.otherEvents} other event${summary.otherEvents === 1 ? '' : 's'}.` +
+      (notes.length ? ` ${notes.join('; ')}.` : ''),
   );
   if (context.expectedEndpointIds.size) {
     lines.push(
@@ -353,19 +596,16 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
     const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows) lines.push(`  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}${r[3] ? `  ${r[3]}` : ''}`.trimEnd());
   }
+  if (summary.untabulated) lines.push('', `${plural(summary.untabulated, 'more call')} not tabulated: the table holds at most its first cells.`);
   lines.push('');
-  if (summary.flagged.length === 0) {
+  if (summary.flaggedCount === 0) {
     lines.push(
       "No flagged calls: every direct Secrets Manager / KMS call came through an expected endpoint, and no AWS service made key or secret management outside the admin VPC or used a key on a caller's behalf other than Secrets Manager.",
     );
   } else {
-    const reasons = new Map<string, number>();
-    for (const call of summary.flagged) {
-      const reason = FLAG_REASONS[call.path] ?? call.path;
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    }
     lines.push(
-      `FLAGGED ${summary.flagged.length} call${summary.flagged.length === 1 ? '' : 's'} (${[...reasons].map(([reason, count]) => `${count} ${reason}`).join('; ')}):`,
+      `FLAGGED ${plural(summary.flaggedCount, 'call')} (${[...summary.flaggedByReason].map(([reason, count]) => `${count} ${reason}`).join('; ')})` +
+        `${summary.flagged.length < summary.flaggedCount ? `; the first ${summary.flagged.length} listed` : ''}:`,
     );
     for (const call of summary.flagged) {
       const r = call.record;
