@@ -404,9 +404,8 @@ function hexValue(code: number): number {
   return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
 }
 
-/** An eventID as kept for deduplication: a UUID (CloudTrail's form) as 16 characters, anything else as itself after a "#". */
-function eventIdKey(id: string): string {
-  if (id.length !== 36 || !UUID.test(id)) return `#${id}`;
+/** A lower-case UUID (CloudTrail's eventID) as 16 characters of its bytes, to keep in less memory. */
+function compactUuid(id: string): string {
   const codes: number[] = [];
   for (let i = 0; i < 36; i += 2) {
     if (id.charCodeAt(i) === 0x2d) i += 1;
@@ -422,7 +421,9 @@ function eventIdKey(id: string): string {
  * was counted before is left out; a record without `eventID` is always counted (and counted apart).
  */
 export class AuditAccumulator {
-  private readonly seen = new Set<string>();
+  /** eventIDs counted: UUIDs compacted, others as they are. */
+  private readonly seenUuids = new Set<string>();
+  private readonly seenOthers = new Set<string>();
   private readonly bySubject = new Map<string, Map<string, Map<string, AuditCell>>>();
   private readonly listed: AuditedCall[] = [];
   private readonly reasons = new Map<string, number>();
@@ -447,13 +448,16 @@ export class AuditAccumulator {
 
   /** Counts one record: returns its classification, undefined for another service's event, or 'duplicate'. */
   add(record: CloudTrailRecord): AuditedCall | 'duplicate' | undefined {
-    if (typeof record.eventID === 'string') {
-      const key = eventIdKey(record.eventID);
-      if (this.seen.has(key)) {
+    const id = record.eventID;
+    if (typeof id === 'string') {
+      const uuid = id.length === 36 && UUID.test(id);
+      const seen = uuid ? this.seenUuids : this.seenOthers;
+      const key = uuid ? compactUuid(id) : id;
+      if (seen.has(key)) {
         this.duplicates += 1;
         return 'duplicate';
       }
-      this.seen.add(key);
+      seen.add(key);
     } else this.withoutEventId += 1;
     this.records += 1;
     const call = classifyRecord(record, this.expectedEndpointIds, this.options);

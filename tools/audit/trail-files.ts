@@ -69,16 +69,24 @@ export async function readTrailFile(
   // The read stream owns the descriptor from here (it closes it, also on error).
   const input = createReadStream('', { fd, start: 0, highWaterMark: chunkBytes });
   let decompressed = 0;
+  // What stopped the reading: kept, because the pipeline may report the streams' teardown (an AbortError) instead.
+  let failure: Error | undefined;
   const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       decompressed += chunk.length;
       if (decompressed > maxBytes) {
-        throw new AuditInputError(
+        failure = new AuditInputError(
           file,
           `decompresses to more than ${formatBytes(maxBytes)}; expected a CloudTrail log file of at most ${formatBytes(maxBytes)} (--max-file-size)`,
         );
+        throw failure;
       }
-      reader.write(chunk);
+      try {
+        reader.write(chunk);
+      } catch (e) {
+        failure = e as Error;
+        throw e;
+      }
     }
   };
   try {
@@ -86,7 +94,8 @@ export async function readTrailFile(
     else await pipeline(input, consume);
     const end = reader.end();
     return { records: end.elements, digest: end.digest, malformed };
-  } catch (e) {
+  } catch (thrown) {
+    const e = failure ?? thrown;
     if (e instanceof AuditInputError) throw e;
     if (e instanceof TrailSyntaxError) throw new AuditInputError(file, e.problem);
     const code = (e as NodeJS.ErrnoException).code;
