@@ -170,21 +170,26 @@ export function checkRecord(value: unknown): { record: CloudTrailRecord } | { pr
   const eventID = string(value, 'eventID', 'eventID', MAX_NAME);
   const service = SERVICES.get(eventSource ?? '');
   if (!service) return problems.length ? { problems } : { record: { eventSource, eventName, ...(eventID !== undefined ? { eventID } : {}) } };
-  const record: Record<string, unknown> = { eventSource, eventName, eventID };
+  // Only fields that are there are set (no undefined values, no delete: the records keep one shape).
+  const record: Record<string, unknown> = { eventSource, eventName };
+  const set = (to: Record<string, unknown>, key: string, v: unknown) => {
+    if (v !== undefined) to[key] = v;
+  };
+  set(record, 'eventID', eventID);
   for (const key of ['eventVersion', 'eventTime', 'eventType', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'errorCode'] as const) {
-    record[key] = string(value, key, key, MAX_NAME);
+    set(record, key, string(value, key, key, MAX_NAME));
   }
   const identity = object(value, 'userIdentity', 'userIdentity');
   if (identity) {
     const sessionContext = object(identity, 'sessionContext', 'userIdentity.sessionContext');
     const issuer = sessionContext && object(sessionContext, 'sessionIssuer', 'userIdentity.sessionContext.sessionIssuer');
     const issuerArn = issuer && string(issuer, 'arn', 'userIdentity.sessionContext.sessionIssuer.arn', MAX_ARN);
-    record.userIdentity = {
-      type: string(identity, 'type', 'userIdentity.type', MAX_NAME),
-      arn: string(identity, 'arn', 'userIdentity.arn', MAX_ARN),
-      invokedBy: string(identity, 'invokedBy', 'userIdentity.invokedBy', MAX_NAME),
-      ...(issuerArn ? { sessionContext: { sessionIssuer: { arn: issuerArn } } } : {}),
-    };
+    const who: Record<string, unknown> = {};
+    set(who, 'type', string(identity, 'type', 'userIdentity.type', MAX_NAME));
+    set(who, 'arn', string(identity, 'arn', 'userIdentity.arn', MAX_ARN));
+    set(who, 'invokedBy', string(identity, 'invokedBy', 'userIdentity.invokedBy', MAX_NAME));
+    if (issuerArn) who.sessionContext = { sessionIssuer: { arn: issuerArn } };
+    record.userIdentity = who;
   }
   const params = object(value, 'requestParameters', 'requestParameters', true);
   if (params) {
@@ -201,7 +206,10 @@ export function checkRecord(value: unknown): { record: CloudTrailRecord } | { pr
           problem(`resources[${i}]`, r, 'an object with ARN and type');
           return {};
         }
-        return { ARN: string(r, 'ARN', `resources[${i}].ARN`, MAX_ARN), type: string(r, 'type', `resources[${i}].type`, MAX_NAME) };
+        const resource: Record<string, unknown> = {};
+        set(resource, 'ARN', string(r, 'ARN', `resources[${i}].ARN`, MAX_ARN));
+        set(resource, 'type', string(r, 'type', `resources[${i}].type`, MAX_NAME));
+        return resource;
       });
     }
   }
@@ -212,9 +220,6 @@ export function checkRecord(value: unknown): { record: CloudTrailRecord } | { pr
     else record.vpcEndpointId = endpoint;
   }
   if (problems.length) return { problems };
-  // Fields that were absent stay absent (undefined values are dropped).
-  for (const k of Object.keys(record)) if (record[k] === undefined) delete record[k];
-  if (isObject(record.userIdentity)) for (const k of Object.keys(record.userIdentity)) if (record.userIdentity[k] === undefined) delete record.userIdentity[k];
   return { record: record as CloudTrailRecord };
 }
 
@@ -302,8 +307,18 @@ export interface ClassifyOptions {
   readonly watched?: WatchedSubjects;
 }
 
+/** Answers of {@link matchesAny} per pattern list and value (a trail has few distinct event names and services; bounded all the same). */
+const MATCH_MEMO = new WeakMap<readonly string[], Map<string, boolean>>();
+
 function matchesAny(value: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => wildcardEquals(value, p));
+  let memo = MATCH_MEMO.get(patterns);
+  if (!memo) MATCH_MEMO.set(patterns, (memo = new Map()));
+  let answer = memo.get(value);
+  if (answer === undefined) {
+    answer = patterns.some((p) => wildcardEquals(value, p));
+    if (memo.size < 4096) memo.set(value, answer);
+  }
+  return answer;
 }
 
 /** Whether a call names one of the watched keys or secrets (every call does when none are watched). */
