@@ -416,28 +416,78 @@ export interface AuditLimits {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function hexValue(code: number): number {
-  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
-/** A lower-case UUID (CloudTrail's eventID) as 16 characters of its bytes, to keep in less memory. */
-function compactUuid(id: string): string {
-  const codes: number[] = [];
-  for (let i = 0; i < 36; i += 2) {
-    if (id.charCodeAt(i) === 0x2d) i += 1;
-    codes.push(hexValue(id.charCodeAt(i)) * 16 + hexValue(id.charCodeAt(i + 1)));
+/**
+ * A set of lower-case UUIDs (CloudTrail's eventIDs) held as their 128 bits in one typed array (open
+ * addressing, at most half full): 32 bytes an id at most, and nothing for the garbage collector to walk.
+ */
+class UuidSet {
+  private slots = new Uint32Array(4 * 1024);
+  private size = 0;
+  private hasZero = false;
+  private readonly words = new Uint32Array(4);
+
+  /** Adds the UUID (lower-case, checked by the caller); false when it was there already. */
+  add(id: string): boolean {
+    const w = this.words;
+    w.fill(0);
+    for (let i = 0, digit = 0; i < 36; i++) {
+      const c = id.charCodeAt(i);
+      if (c === 0x2d) continue;
+      w[digit >> 3] = (w[digit >> 3] << 4) | hexValue(c);
+      digit++;
+    }
+    if ((w[0] | w[1] | w[2] | w[3]) === 0) {
+      // All zero marks an empty slot: the zero UUID is kept apart.
+      const added = !this.hasZero;
+      this.hasZero = true;
+      return added;
+    }
+    if (this.insert(this.slots, w[0], w[1], w[2], w[3])) {
+      this.size++;
+      if (this.size * 2 > this.slots.length / 4) this.grow();
+      return true;
+    }
+    return false;
   }
-  return String.fromCharCode(...codes);
+
+  private insert(slots: Uint32Array, a: number, b: number, c: number, d: number): boolean {
+    const mask = slots.length / 4 - 1;
+    let i = (Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35), 0x27d4eb2f) >>> 7) & mask;
+    for (;;) {
+      const at = i * 4;
+      if ((slots[at] | slots[at + 1] | slots[at + 2] | slots[at + 3]) === 0) {
+        slots[at] = a;
+        slots[at + 1] = b;
+        slots[at + 2] = c;
+        slots[at + 3] = d;
+        return true;
+      }
+      if (slots[at] === a && slots[at + 1] === b && slots[at + 2] === c && slots[at + 3] === d) return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += 4) {
+      if ((old[at] | old[at + 1] | old[at + 2] | old[at + 3]) !== 0) this.insert(this.slots, old[at], old[at + 1], old[at + 2], old[at + 3]);
+    }
+  }
 }
 
 /**
  * Classifies and counts records one at a time (per secret / key, call and path), so a trail of any
  * length is summarised without holding its records: memory grows only with the distinct eventIDs
- * (about 60 bytes each) and is otherwise bounded by {@link AuditLimits}. A record whose `eventID`
+ * (at most 32 bytes each for CloudTrail's UUIDs) and is otherwise bounded by {@link AuditLimits}. A record whose `eventID`
  * was counted before is left out; a record without `eventID` is always counted (and counted apart).
  */
 export class AuditAccumulator {
-  /** eventIDs counted: UUIDs compacted, others as they are. */
-  private readonly seenUuids = new Set<string>();
+  /** eventIDs counted: lower-case UUIDs (CloudTrail's form) as 128 bits, others as they are. */
+  private readonly seenUuids = new UuidSet();
   private readonly seenOthers = new Set<string>();
   private readonly bySubject = new Map<string, Map<string, Map<string, AuditCell>>>();
   private readonly listed: AuditedCall[] = [];
@@ -465,14 +515,16 @@ export class AuditAccumulator {
   add(record: CloudTrailRecord): AuditedCall | 'duplicate' | undefined {
     const id = record.eventID;
     if (typeof id === 'string') {
-      const uuid = id.length === 36 && UUID.test(id);
-      const seen = uuid ? this.seenUuids : this.seenOthers;
-      const key = uuid ? compactUuid(id) : id;
-      if (seen.has(key)) {
+      let added: boolean;
+      if (id.length === 36 && UUID.test(id)) added = this.seenUuids.add(id);
+      else {
+        added = !this.seenOthers.has(id);
+        this.seenOthers.add(id);
+      }
+      if (!added) {
         this.duplicates += 1;
         return 'duplicate';
       }
-      seen.add(key);
     } else this.withoutEventId += 1;
     this.records += 1;
     const call = classifyRecord(record, this.expectedEndpointIds, this.options);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import fc from 'fast-check';
 import { AuditAccumulator, checkRecord, CloudTrailRecord, renderAuditReport } from '../../modules/cloudtrail-audit';
 import { CloudTrailStreamReader, TrailElement, TrailEnd, TrailSyntaxError } from '../../modules/cloudtrail-stream';
@@ -139,6 +140,15 @@ describe('AuditAccumulator', () => {
     expect(text).toContain(
       'Read 1 file: 5 records, 5 Secrets Manager / KMS calls, 0 other events. 2 duplicate records (an eventID counted before) left out; 2 records without eventID counted each; 1 malformed record left out (see the errors).',
     );
+  });
+
+  it('GIVEN 20,000 distinct eventIDs (and the zero UUID) twice WHEN added THEN the first of each is counted and the second is a duplicate', () => {
+    const acc = new AuditAccumulator(new Set());
+    const ids = [...Array.from({ length: 20000 }, () => randomUUID()), '00000000-0000-0000-0000-000000000000'];
+    const other = (eventID: string) => ({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventID });
+    expect(ids.filter((id) => acc.add(other(id)) === 'duplicate')).toEqual([]);
+    expect(ids.filter((id) => acc.add(other(id)) !== 'duplicate')).toEqual([]);
+    expect([acc.summary().records, acc.summary().duplicates]).toEqual([20001, 20001]);
   });
 
   it('GIVEN more flagged calls and cells than the limits WHEN summarised THEN all are counted, the first are listed and the rest said', () => {
