@@ -146,4 +146,18 @@ describe('npm run audit on hostile inputs', () => {
     expect(counted).toBeGreaterThan(2);
     expect(counted).toBeLessThan(2002);
   });
+
+  it('GIVEN --outputs that is a FIFO or nests 100,000 levels deep WHEN audited THEN it is a usage error naming the file, never a hang or a stack overflow', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'outputs.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const viaFifo = audit(['--outputs', fifo, dir]);
+    expect(viaFifo.status).toBe(2);
+    expect(viaFifo.stderr).toContain(`audit: --outputs ${fifo}: found a FIFO (named pipe); expected --outputs JSON file (a regular file)`);
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `${'['.repeat(100000)}${']'.repeat(100000)}`);
+    const nested = audit(['--outputs', deep, dir]);
+    expect(nested.status).toBe(2);
+    expect(nested.stderr).toContain(`audit: --outputs ${deep}: not valid JSON (objects and arrays nested more than 64 levels deep at line 1, column 65`);
+  });
 });
