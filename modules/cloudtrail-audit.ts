@@ -62,7 +62,13 @@ export interface RecordProblem {
 
 /** The line `npm run audit` prints for a malformed record: `<file>: record <index>: <field path>: found …; expected …`. */
 export function formatRecordProblem(file: string, problem: RecordProblem): string {
-  return `${file}: record ${problem.index}: ${problem.message}`;
+  return printable(`${file}: record ${problem.index}: ${problem.message}`);
+}
+
+/** Text with control characters (newlines, terminal escapes) written as `\uXXXX`: a record's text prints as one harmless line. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** What a file held. */
@@ -688,7 +694,8 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
       );
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Record text (names, ARNs, ids) may hold anything: each line is printed as one line.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /**

@@ -151,6 +151,14 @@ describe('AuditAccumulator', () => {
     expect([acc.summary().records, acc.summary().duplicates]).toEqual([20001, 20001]);
   });
 
+  it('GIVEN a record whose names hold newlines and terminal escapes WHEN rendered THEN each stays on its line, the control characters written as \\u escapes', () => {
+    const acc = new AuditAccumulator(new Set());
+    acc.add(makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'evil\nFLAGGED 0 calls\u001b[2J' }));
+    const text = renderAuditReport(acc.summary(), { files: [], expectedEndpointIds: new Set() });
+    expect(text).toContain('secret evil\\u000aFLAGGED 0 calls\\u001b[2J\n');
+    expect(text).not.toMatch(/^FLAGGED 0/m);
+  });
+
   it('GIVEN more flagged calls and cells than the limits WHEN summarised THEN all are counted, the first are listed and the rest said', () => {
     const acc = new AuditAccumulator(new Set(), {}, { maxListedFlagged: 2, maxCells: 3 });
     for (let i = 0; i < 5; i++) acc.add({ ...makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: `s${i}` }) });

@@ -75,10 +75,8 @@ export async function readTrailFile(
     for await (const chunk of source) {
       decompressed += chunk.length;
       if (decompressed > maxBytes) {
-        failure = new AuditInputError(
-          file,
-          `decompresses to more than ${formatBytes(maxBytes)}; expected a CloudTrail log file of at most ${formatBytes(maxBytes)} (--max-file-size)`,
-        );
+        const found = gzip ? `decompresses to more than ${formatBytes(maxBytes)}` : `found more than ${formatBytes(maxBytes)} (it grew while read)`;
+        failure = new AuditInputError(file, `${found}; expected a CloudTrail log file of at most ${formatBytes(maxBytes)} (--max-file-size)`);
         throw failure;
       }
       try {
