@@ -153,81 +153,100 @@ export function describeFound(value: unknown): string {
 export function checkRecord(value: unknown): { record: CloudTrailRecord } | { problems: string[] } {
   if (!isObject(value)) return { problems: [`(record): found ${describeFound(value)}; expected a CloudTrail record (a JSON object)`] };
   const problems: string[] = [];
-  const problem = (path: string, found: unknown, expected: string) => problems.push(`${path}: found ${describeFound(found)}; expected ${expected}`);
-  const string = (from: Record<string, unknown>, key: string, path: string, max: number, required = false): string | undefined => {
-    const v = from[key];
-    if (v === undefined && !required) return undefined;
-    if (typeof v !== 'string' || v.length === 0 || v.length > max) {
-      problem(path, v, `a string of 1 to ${max} characters`);
-      return undefined;
-    }
-    return v;
-  };
-  const object = (from: Record<string, unknown>, key: string, path: string, nullable = false): Record<string, unknown> | undefined => {
-    const v = from[key];
-    if (v === undefined || (nullable && v === null)) return undefined;
-    if (!isObject(v)) {
-      problem(path, v, nullable ? 'an object or null' : 'an object');
-      return undefined;
-    }
-    return v;
-  };
-  const eventSource = string(value, 'eventSource', 'eventSource', MAX_NAME, true);
-  const eventName = string(value, 'eventName', 'eventName', MAX_NAME, true);
-  const eventID = string(value, 'eventID', 'eventID', MAX_NAME);
+  const eventSource = checkString(value, 'eventSource', 'eventSource', MAX_NAME, problems, true);
+  const eventName = checkString(value, 'eventName', 'eventName', MAX_NAME, problems, true);
+  const eventID = checkString(value, 'eventID', 'eventID', MAX_NAME, problems);
   const service = SERVICES.get(eventSource ?? '');
-  if (!service) return problems.length ? { problems } : { record: { eventSource, eventName, ...(eventID !== undefined ? { eventID } : {}) } };
-  // Only fields that are there are set (no undefined values, no delete: the records keep one shape).
-  const record: Record<string, unknown> = { eventSource, eventName };
-  const set = (to: Record<string, unknown>, key: string, v: unknown) => {
-    if (v !== undefined) to[key] = v;
-  };
-  set(record, 'eventID', eventID);
-  for (const key of ['eventVersion', 'eventTime', 'eventType', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'errorCode'] as const) {
-    set(record, key, string(value, key, key, MAX_NAME));
-  }
-  const identity = object(value, 'userIdentity', 'userIdentity');
+  if (!service) return problems.length ? { problems } : { record: { eventSource, eventName, eventID } };
+  const identity = checkObject(value, 'userIdentity', 'userIdentity', problems);
+  let userIdentity: CloudTrailRecord['userIdentity'];
   if (identity) {
-    const sessionContext = object(identity, 'sessionContext', 'userIdentity.sessionContext');
-    const issuer = sessionContext && object(sessionContext, 'sessionIssuer', 'userIdentity.sessionContext.sessionIssuer');
-    const issuerArn = issuer && string(issuer, 'arn', 'userIdentity.sessionContext.sessionIssuer.arn', MAX_ARN);
-    const who: Record<string, unknown> = {};
-    set(who, 'type', string(identity, 'type', 'userIdentity.type', MAX_NAME));
-    set(who, 'arn', string(identity, 'arn', 'userIdentity.arn', MAX_ARN));
-    set(who, 'invokedBy', string(identity, 'invokedBy', 'userIdentity.invokedBy', MAX_NAME));
-    if (issuerArn) who.sessionContext = { sessionIssuer: { arn: issuerArn } };
-    record.userIdentity = who;
+    const sessionContext = checkObject(identity, 'sessionContext', 'userIdentity.sessionContext', problems);
+    const issuer = sessionContext && checkObject(sessionContext, 'sessionIssuer', 'userIdentity.sessionContext.sessionIssuer', problems);
+    const issuerArn = issuer && checkString(issuer, 'arn', 'userIdentity.sessionContext.sessionIssuer.arn', MAX_ARN, problems);
+    userIdentity = {
+      type: checkString(identity, 'type', 'userIdentity.type', MAX_NAME, problems),
+      arn: checkString(identity, 'arn', 'userIdentity.arn', MAX_ARN, problems),
+      invokedBy: checkString(identity, 'invokedBy', 'userIdentity.invokedBy', MAX_NAME, problems),
+      sessionContext: issuerArn ? { sessionIssuer: { arn: issuerArn } } : undefined,
+    };
   }
-  const params = object(value, 'requestParameters', 'requestParameters', true);
+  const params = checkObject(value, 'requestParameters', 'requestParameters', problems, true);
+  let requestParameters: Record<string, unknown> | undefined;
   if (params) {
     const key = service === 'secretsmanager' ? 'secretId' : 'keyId';
-    const id = string(params, key, `requestParameters.${key}`, MAX_ARN);
-    record.requestParameters = id === undefined ? {} : { [key]: id };
+    const id = checkString(params, key, `requestParameters.${key}`, MAX_ARN, problems);
+    requestParameters = id === undefined ? {} : { [key]: id };
   }
-  const resources = value.resources;
-  if (resources !== undefined) {
-    if (!Array.isArray(resources) || resources.length > 1000) problem('resources', resources, 'an array of at most 1000 resources');
+  let resources: { ARN?: string; type?: string }[] | undefined;
+  const given = value.resources;
+  if (given !== undefined) {
+    if (!Array.isArray(given) || given.length > 1000) problem(problems, 'resources', given, 'an array of at most 1000 resources');
     else {
-      record.resources = resources.map((r, i) => {
+      resources = given.map((r, i) => {
         if (!isObject(r)) {
-          problem(`resources[${i}]`, r, 'an object with ARN and type');
+          problem(problems, `resources[${i}]`, r, 'an object with ARN and type');
           return {};
         }
-        const resource: Record<string, unknown> = {};
-        set(resource, 'ARN', string(r, 'ARN', `resources[${i}].ARN`, MAX_ARN));
-        set(resource, 'type', string(r, 'type', `resources[${i}].type`, MAX_NAME));
-        return resource;
+        return {
+          ARN: checkString(r, 'ARN', `resources[${i}].ARN`, MAX_ARN, problems),
+          type: checkString(r, 'type', `resources[${i}].type`, MAX_NAME, problems),
+        };
       });
     }
   }
+  let vpcEndpointId: string | undefined;
   const endpoint = value.vpcEndpointId;
   if (endpoint !== undefined) {
     if (typeof endpoint !== 'string' || !AUDIT_ENDPOINT_ID.test(endpoint))
-      problem('vpcEndpointId', endpoint, 'a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)');
-    else record.vpcEndpointId = endpoint;
+      problem(problems, 'vpcEndpointId', endpoint, 'a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)');
+    else vpcEndpointId = endpoint;
   }
   if (problems.length) return { problems };
-  return { record: record as CloudTrailRecord };
+  // Every record gets the same fields in the same order (absent ones undefined): one shape, fast to read.
+  const record: CloudTrailRecord = {
+    eventSource,
+    eventName,
+    eventID,
+    eventVersion: checkString(value, 'eventVersion', 'eventVersion', MAX_NAME, problems),
+    eventTime: checkString(value, 'eventTime', 'eventTime', MAX_NAME, problems),
+    eventType: checkString(value, 'eventType', 'eventType', MAX_NAME, problems),
+    awsRegion: checkString(value, 'awsRegion', 'awsRegion', MAX_NAME, problems),
+    recipientAccountId: checkString(value, 'recipientAccountId', 'recipientAccountId', MAX_NAME, problems),
+    sourceIPAddress: checkString(value, 'sourceIPAddress', 'sourceIPAddress', MAX_NAME, problems),
+    errorCode: checkString(value, 'errorCode', 'errorCode', MAX_NAME, problems),
+    userIdentity,
+    requestParameters,
+    resources,
+    vpcEndpointId,
+  };
+  return problems.length ? { problems } : { record };
+}
+
+function problem(problems: string[], path: string, found: unknown, expected: string): void {
+  problems.push(`${path}: found ${describeFound(found)}; expected ${expected}`);
+}
+
+/** `from[key]` if it is a string of 1 to `max` characters (or absent and not `required`); else a problem. */
+function checkString(from: Record<string, unknown>, key: string, path: string, max: number, problems: string[], required = false): string | undefined {
+  const v = from[key];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+    problem(problems, path, v, `a string of 1 to ${max} characters`);
+    return undefined;
+  }
+  return v;
+}
+
+/** `from[key]` if it is an object (or absent, or null when `nullable`); else a problem. */
+function checkObject(from: Record<string, unknown>, key: string, path: string, problems: string[], nullable = false): Record<string, unknown> | undefined {
+  const v = from[key];
+  if (v === undefined || (nullable && v === null)) return undefined;
+  if (!isObject(v)) {
+    problem(problems, path, v, nullable ? 'an object or null' : 'an object');
+    return undefined;
+  }
+  return v;
 }
 
 /** The services the audit looks at. */
@@ -355,31 +374,28 @@ export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: Re
   const service = SERVICES.get(record.eventSource ?? '');
   if (!service) return undefined;
   const subjects = subjectsOf(record, service);
-  const base = { record, service, subjects };
+  const call = (path: CallPath, via: string, flagged: boolean): AuditedCall => ({ record, service, subjects, path, via, flagged });
   const invokedBy = record.userIdentity?.invokedBy;
   const endpoint = record.vpcEndpointId;
-  if (record.eventType === 'AwsServiceEvent')
-    return { ...base, path: 'aws-service', via: invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', flagged: false };
+  if (record.eventType === 'AwsServiceEvent') return call('aws-service', invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', false);
   if (invokedBy) {
     // The endpoint is part of the path: a cell of the report holds calls of one classification only.
     const via = `AWS service ${invokedBy}${endpoint ? ` through ${endpoint}` : ''}`;
     const eventName = record.eventName ?? '';
     if (namesWatched(subjects, options.watched)) {
       if (service === 'kms' && matchesAny(eventName, KEY_USAGE_EVENT_NAMES) && !wildcardEquals(invokedBy, SECRETS_MANAGER_INVOKED_BY)) {
-        return { ...base, path: 'service-key-usage', via, flagged: true };
+        return call('service-key-usage', via, true);
       }
       const management = service === 'kms' ? KEY_MANAGEMENT_EVENT_NAMES : SECRET_MANAGEMENT_EVENT_NAMES;
       if (matchesAny(eventName, management) && !(endpoint && options.adminEndpointIds?.has(endpoint))) {
-        return { ...base, path: 'service-management', via, flagged: true };
+        return call('service-management', via, true);
       }
     }
-    return { ...base, path: 'aws-service', via, flagged: false };
+    return call('aws-service', via, false);
   }
-  if (!endpoint) return { ...base, path: 'no-endpoint', via: 'no endpoint (public)', flagged: true };
-  if (expectedEndpointIds.size === 0) return { ...base, path: 'endpoint', via: endpoint, flagged: false };
-  return expectedEndpointIds.has(endpoint)
-    ? { ...base, path: 'expected-endpoint', via: endpoint, flagged: false }
-    : { ...base, path: 'other-endpoint', via: endpoint, flagged: true };
+  if (!endpoint) return call('no-endpoint', 'no endpoint (public)', true);
+  if (expectedEndpointIds.size === 0) return call('endpoint', endpoint, false);
+  return expectedEndpointIds.has(endpoint) ? call('expected-endpoint', endpoint, false) : call('other-endpoint', endpoint, true);
 }
 
 /** One cell of the report: calls of one subject, event name and path. */

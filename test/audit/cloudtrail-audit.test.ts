@@ -37,7 +37,8 @@ describe('CloudTrail files', () => {
     const parsed = parseCloudTrailFile('logs/111122223333_CloudTrail_us-west-2_x.json', gzipSync(JSON.stringify({ Records: records })));
     // Every record, as the fields the audit reads, each as written.
     expect(parsed.records.map((r) => r.eventID)).toEqual(records.map((r) => r.eventID));
-    parsed.records.forEach((r, i) => expect(records[i]).toMatchObject(r));
+    // (the parsed records name absent fields as undefined: JSON drops them)
+    parsed.records.forEach((r, i) => expect(records[i]).toMatchObject(JSON.parse(JSON.stringify(r))));
     expect(parsed.records[0].resources).toEqual([{ ARN: KEY_ARN, type: 'AWS::KMS::Key' }]);
   });
 
