@@ -35,9 +35,16 @@ describe('readTrailFile', () => {
   it('GIVEN a gzip file over the cap once decompressed WHEN read THEN it is refused naming the file and the cap, after the records before it', async () => {
     const file = join(tempDir(), 'bomb.json.gz');
     writeFileSync(file, gzipSync(`{"Records": [${JSON.stringify(makeRecord({ service: 'kms', eventName: 'Decrypt' }))},${' '.repeat(100000)}]}`));
-    await expect(read(file, 10000)).rejects.toThrow(
-      `${file}: decompresses to more than 9.8 KiB; expected a CloudTrail log file of at most 9.8 KiB (--max-file-size)`,
-    );
+    const records: CloudTrailRecord[] = [];
+    await expect(
+      readTrailFile(
+        file,
+        (r) => records.push(r),
+        () => undefined,
+        { maxBytes: 10000, chunkBytes: 64 },
+      ),
+    ).rejects.toThrow(`${file}: decompresses to more than 9.8 KiB; expected a CloudTrail log file of at most 9.8 KiB (--max-file-size)`);
+    expect(records.map((r) => r.eventName)).toEqual(['Decrypt']);
   });
 
   it('GIVEN a file that is not there WHEN read THEN the error names it and the reason', async () => {
