@@ -75,6 +75,12 @@ export async function readTrailFile(
     for await (const chunk of source) {
       decompressed += chunk.length;
       if (decompressed > maxBytes) {
+        // The records within the cap are read; nothing past it.
+        try {
+          reader.write(chunk.subarray(0, chunk.length - (decompressed - maxBytes)));
+        } catch {
+          // The cap is the problem reported, whatever the cut says.
+        }
         const found = gzip ? `decompresses to more than ${formatBytes(maxBytes)}` : `found more than ${formatBytes(maxBytes)} (it grew while read)`;
         failure = new AuditInputError(file, `${found}; expected a CloudTrail log file of at most ${formatBytes(maxBytes)} (--max-file-size)`);
         throw failure;
