@@ -298,7 +298,12 @@ export async function main(args: readonly string[], io: AuditIo): Promise<number
   return summary.flaggedCount || badFiles || malformed ? 1 : 0;
 }
 
-if (require.main === module) {
+/**
+ * Runs the audit as the process: writes to stdout and stderr, sets the exit status, and turns
+ * anything thrown into one line on stderr (exit 1), never a stack trace. `node dist/tools/audit.js`
+ * calls it; so can a wrapper such as the benchmark's memory probe (`node -e`).
+ */
+export function runCli(args: readonly string[]): void {
   // stdout closed early (audit | head) ends the audit quietly.
   process.stdout.on('error', () => process.exit(process.exitCode ?? 1));
   const fatal = (e: unknown) => {
@@ -307,7 +312,9 @@ if (require.main === module) {
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
-  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((status) => {
+  main(args, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((status) => {
     process.exitCode = status;
   }, fatal);
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

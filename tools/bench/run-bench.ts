@@ -171,11 +171,13 @@ export function runBench(options: BenchOptions): BenchResult {
       log(
         `audit trail: ${trail.records} records in ${trail.files} gzip files (${(trail.gzipBytes / 2 ** 20).toFixed(0)} MiB, ${(trail.jsonBytes / 2 ** 20).toFixed(0)} MiB of JSON)`,
       );
-      const argv = ['node', 'dist/tools/audit.js', ...BENCH_ENDPOINTS.flatMap((id) => ['--endpoint', id]), trail.dir];
+      const args = [...BENCH_ENDPOINTS.flatMap((id) => ['--endpoint', id]), trail.dir];
+      // Through -e, so that the memory probe (without GNU time) runs it in its own process too.
+      const argv = ['node', '-e', `require('./dist/tools/audit.js').runCli(${JSON.stringify(args)})`];
       const audit: Scenario = {
         name: `audit ${trail.records} records (${trail.files} .json.gz)`,
         spec: { argv, cwd: project },
-        display: `node dist/tools/audit.js --endpoint … <tmp>/trail`,
+        display: `node -e "require('./dist/tools/audit.js').runCli(['--endpoint', …, '<tmp>/trail'])"`,
         comparedWithFloor: false,
         records: trail.records,
         check: ({ stdout }) => {
