@@ -202,7 +202,6 @@ export function checkRecord(value: unknown): { record: CloudTrailRecord } | { pr
       problem(problems, 'vpcEndpointId', endpoint, 'a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)');
     else vpcEndpointId = endpoint;
   }
-  if (problems.length) return { problems };
   // Every record gets the same fields in the same order (absent ones undefined): one shape, fast to read.
   const record: CloudTrailRecord = {
     eventSource,
@@ -637,6 +636,8 @@ export interface AuditReportContext {
   readonly files: readonly { readonly file: string; readonly records: number; readonly digest?: boolean }[];
   /** Records left out as malformed (reported apart). @default 0 */
   readonly malformedRecords?: number;
+  /** Files not in `files` that broke off after some records (those records are counted). @default 0 */
+  readonly cutShortFiles?: number;
   /** Where the expected endpoint ids came from, e.g. `--endpoint`, `outputs.json`. */
   readonly expectationSources?: readonly string[];
   readonly expectedEndpointIds: ReadonlySet<string>;
@@ -652,6 +653,7 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
   const notes: string[] = [];
   if (summary.duplicates) notes.push(`${plural(summary.duplicates, 'duplicate record')} (an eventID counted before) left out`);
   if (summary.withoutEventId) notes.push(`${plural(summary.withoutEventId, 'record')} without eventID counted each`);
+  if (context.cutShortFiles) notes.push(`the records of ${plural(context.cutShortFiles, 'file')} cut short counted up to the break (see the errors)`);
   if (context.malformedRecords) notes.push(`${plural(context.malformedRecords, 'malformed record')} left out (see the errors)`);
   lines.push(
     `Read ${context.files.length} file${context.files.length === 1 ? '' : 's'}${digests ? ` (${digests} digest file${digests === 1 ? '' : 's'} skipped)` : ''}: ` +

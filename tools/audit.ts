@@ -51,6 +51,7 @@ files (a record without eventID is counted each time). A malformed record (a fie
 of the wrong type) is reported as "<file>: record <index>: <field>: found ...; expected ..." and
 left out; the rest is read. A file that stops being CloudTrail JSON (truncated, corrupt gzip, not
 JSON) is reported with the byte where it broke; the records before that point are counted.
+The report lists the first 1000 flagged calls and counts them all.
 
 Flags:
   - a direct call not through an expected endpoint (with no expectation, without a vpcEndpointId);
@@ -262,24 +263,33 @@ export async function main(args: readonly string[], io: AuditIo): Promise<number
   const read: { file: string; records: number; digest?: boolean }[] = [];
   let badFiles = problems.length;
   let malformed = 0;
+  let cutShort = 0;
   for (const file of files) {
     let printed = 0;
+    let given = 0;
+    let lastMalformed = -1;
     try {
       const result = await readTrailFile(
         file,
-        (record) => accumulator.add(record),
+        (record) => {
+          given += 1;
+          accumulator.add(record);
+        },
         (problem) => {
           if (printed < MAX_PROBLEMS_PER_FILE) io.err(`${formatRecordProblem(file, problem)}\n`);
           printed += 1;
+          // A record may have several problems (one line each); it counts once.
+          if (problem.index !== lastMalformed) malformed += 1;
+          lastMalformed = problem.index;
         },
         { maxBytes: options.maxFileBytes },
       );
-      malformed += result.malformed;
       read.push({ file, records: result.records, digest: result.digest });
     } catch (e) {
       // Whatever went wrong, one line naming the file; the other files are still read.
       io.err(`${e instanceof Error && e.name === 'AuditInputError' ? '' : `${file}: `}${oneLine(e)}\n`);
       badFiles += 1;
+      if (given) cutShort += 1;
     }
     if (printed > MAX_PROBLEMS_PER_FILE) io.err(`${file}: ${printed - MAX_PROBLEMS_PER_FILE} more problems in malformed records not shown\n`);
   }
@@ -288,6 +298,7 @@ export async function main(args: readonly string[], io: AuditIo): Promise<number
     renderAuditReport(summary, {
       files: read,
       malformedRecords: malformed,
+      cutShortFiles: cutShort,
       expectedEndpointIds: expected,
       expectationSources: options.sources,
       options: classify,

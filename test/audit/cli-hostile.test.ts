@@ -107,7 +107,7 @@ describe('npm run audit on hostile inputs', () => {
     const records = [
       good(),
       { ...good(), resources: 'arn:aws:kms:us-west-2:111122223333:key/x' },
-      { ...good(), eventName: 42 },
+      { ...good(), eventName: 42, eventTime: 1 },
       { ...good(), vpcEndpointId: 7 },
       'not a record',
       good(),
@@ -119,6 +119,7 @@ describe('npm run audit on hostile inputs', () => {
       `${file}: record 1: resources: found "arn:aws:kms:us-west-2:111122223333:key/x"; expected an array of at most 1000 resources\n`,
     );
     expect(run.stderr).toContain(`${file}: record 2: eventName: found 42; expected a string of 1 to 256 characters\n`);
+    expect(run.stderr).toContain(`${file}: record 2: eventTime: found 1; expected a string of 1 to 256 characters\n`);
     expect(run.stderr).toContain(`${file}: record 3: vpcEndpointId: found 7; expected a vpce- id`);
     expect(run.stderr).toContain(`${file}: record 4: (record): found "not a record"; expected a CloudTrail record (a JSON object)\n`);
     expect(run.stderr).toContain('4 malformed records left out (see above); the others were audited.');
@@ -154,6 +155,7 @@ describe('npm run audit on hostile inputs', () => {
     expect(run.stderr).toContain(
       `${broken}: not valid CloudTrail JSON at byte ${two.length + 18} (after 3 records, which are read): found "}"; expected "," or "]" after a record`,
     );
+    expect(run.stdout).toContain('the records of 2 files cut short counted up to the break (see the errors); 1 malformed record left out');
     const counted = Number(/: (\d+) records,/.exec(run.stdout)?.[1]);
     // The records of the cut gzip file before the cut, and the two good records of the broken file.
     expect(counted).toBeGreaterThan(2);
