@@ -4,6 +4,7 @@ import {
   AUDIT_ENDPOINT_ID,
   AuditAccumulator,
   ClassifyOptions,
+  describeFound,
   endpointIdsFromTerraformOutputs,
   endpointIdsFromTerraformState,
   formatRecordProblem,
@@ -121,7 +122,7 @@ function fromSynth(dir: string): FromOutputs & { adminEndpointIds: string[] } {
   const found = { endpointIds: [] as string[], adminEndpointIds: [] as string[], keyArns: [] as string[], secretNames: [] as string[] };
   const text = (value: unknown, fallback: string, field: string): string => {
     if (value === undefined) return fallback;
-    if (typeof value !== 'string') throw new UsageError(`--synth ${dir}: manifest.json ${field}: found ${JSON.stringify(value)}; expected a path`);
+    if (typeof value !== 'string') throw new UsageError(`--synth ${dir}: manifest.json ${field}: found ${describeFound(value)}; expected a path`);
     return value;
   };
   for (const [name, entry] of Object.entries(objectOr(manifest.stacks))) {
