@@ -399,7 +399,9 @@ export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: Re
 
 /** One cell of the report: calls of one subject, event name and path. */
 export interface AuditCell {
+  /** Calls counted in the cell. */
   count: number;
+  /** Whether the access model denies the cell's calls. */
   readonly flagged: boolean;
 }
 

@@ -113,7 +113,9 @@ export async function readTrailFile(
 
 /** What the inputs named: the files to read, and a problem line per input that names none. */
 export interface ExpandedInputs {
+  /** Files to read, in order. */
   readonly files: string[];
+  /** `<input>: <problem>` lines for inputs that name no file to read. */
   readonly problems: string[];
 }
 

@@ -7,8 +7,11 @@ export const BENCH_ENDPOINTS = ['vpce-0aaaaaaaaaaaaaaaa', 'vpce-0bbbbbbbbbbbbbbb
 
 /** What {@link writeBenchTrail} wrote. */
 export interface BenchTrail {
+  /** The directory to audit. */
   readonly dir: string;
+  /** Gzip files written. */
   readonly files: number;
+  /** Records in them, each with its own eventID. */
   readonly records: number;
   /** Bytes of the gzip files, and of their JSON. */
   readonly gzipBytes: number;
