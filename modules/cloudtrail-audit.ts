@@ -1,13 +1,15 @@
 import { gunzipSync } from 'zlib';
+import { CloudTrailStreamReader, TrailSyntaxError } from './cloudtrail-stream';
 import { wildcardEquals } from './metric-filter-pattern';
 import { KEY_MANAGEMENT_EVENT_NAMES, KEY_USAGE_EVENT_NAMES, SECRET_MANAGEMENT_EVENT_NAMES, SECRETS_MANAGER_INVOKED_BY } from './outside-endpoint-filter';
 
 /**
  * Audit of endpoint use from CloudTrail log files, as both AWS guides end: a call through an
  * interface endpoint carries `vpcEndpointId`; a call an AWS service makes on a caller's behalf
- * carries `userIdentity.invokedBy`. Pure functions: parse a file's bytes, classify each Secrets
- * Manager / KMS call by the path it took and flag what the access model (DESIGN.md §5) denies,
- * summarise per secret and key. `npm run audit` (tools/audit.ts) reads the files and prints
+ * carries `userIdentity.invokedBy`. Pure functions: check each record's fields ({@link checkRecord}),
+ * classify each Secrets Manager / KMS call by the path it took and flag what the access model
+ * (DESIGN.md §5) denies, count per secret and key one record at a time ({@link AuditAccumulator}).
+ * `npm run audit` (tools/audit.ts) streams the files through modules/cloudtrail-stream.ts and prints
  * {@link renderAuditReport}. The rules are those of the alarm's metric filters
  * (modules/outside-endpoint-filter.ts), and tests run records through both.
  */
@@ -27,6 +29,7 @@ export interface CloudTrailRecord {
   readonly eventType?: string;
   readonly eventID?: string;
   readonly awsRegion?: string;
+  readonly recipientAccountId?: string;
   readonly sourceIPAddress?: string;
   readonly errorCode?: string;
   readonly userIdentity?: {
@@ -50,59 +53,199 @@ export class AuditInputError extends Error {
   }
 }
 
+/** A record the audit cannot use: its index in the file (0-based, as in `Records[i]`) and what is wrong. */
+export interface RecordProblem {
+  readonly index: number;
+  /** `<field path>: found <value>; expected <what>`. */
+  readonly message: string;
+}
+
+/** The line `npm run audit` prints for a malformed record: `<file>: record <index>: <field path>: found …; expected …`. */
+export function formatRecordProblem(file: string, problem: RecordProblem): string {
+  return printable(`${file}: record ${problem.index}: ${problem.message}`);
+}
+
+/** Text with control characters (newlines, terminal escapes) written as `\uXXXX`: a record's text prints as one harmless line. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** What a file held. */
 export interface ParsedFile {
+  /** The well-formed records, checked by {@link checkRecord}. */
   readonly records: CloudTrailRecord[];
   /** Set when the file is a CloudTrail digest file (log file validation), which holds no records. */
   readonly digest?: boolean;
+  /** Records left out as malformed. @default - none */
+  readonly problems?: readonly RecordProblem[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkRecords(file: string, records: unknown[], where: string): CloudTrailRecord[] {
-  records.forEach((r, i) => {
-    if (!isObject(r)) throw new AuditInputError(file, `${where}[${i}] is ${Array.isArray(r) ? 'an array' : typeof r}; expected a CloudTrail record object`);
-  });
-  return records as CloudTrailRecord[];
+/** Largest size a file may decompress to (or a plain file may have), per file: 1 GiB. */
+export const MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+
+/** Whether bytes start with the gzip magic number. */
+export function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
 /**
- * Parses a CloudTrail file: gzip (detected by its magic bytes, whatever the name) or plain JSON,
- * holding `{"Records": [...]}` (as CloudTrail delivers to S3), a single record, or an array of
- * records. Throws an {@link AuditInputError} naming the file for anything else, including a
- * truncated gzip or JSON file.
+ * Parses a CloudTrail file held in memory (for small files and tests; `npm run audit` streams files
+ * through {@link CloudTrailStreamReader} instead): gzip (detected by its magic bytes, whatever the name)
+ * or plain JSON, holding `{"Records": [...]}` (as CloudTrail delivers to S3), a single record, or an
+ * array of records. Malformed records are left out and listed in `problems`; throws an
+ * {@link AuditInputError} naming the file when the file as a whole is not CloudTrail JSON (truncated,
+ * empty, not JSON) or decompresses to more than `maxDecompressedBytes` (@default MAX_DECOMPRESSED_BYTES).
  */
-export function parseCloudTrailFile(file: string, data: Buffer): ParsedFile {
+export function parseCloudTrailFile(file: string, data: Buffer, maxDecompressedBytes = MAX_DECOMPRESSED_BYTES): ParsedFile {
   let bytes = data;
-  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
+  if (isGzip(data)) {
     try {
-      bytes = gunzipSync(data);
+      bytes = gunzipSync(data, { maxOutputLength: maxDecompressedBytes });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new AuditInputError(file, `decompresses to more than ${maxDecompressedBytes} bytes; expected a CloudTrail log file of at most that size`);
       throw new AuditInputError(file, `cannot gunzip (truncated or corrupt gzip file): ${(e as Error).message}`);
     }
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.trim() === '') throw new AuditInputError(file, 'is empty; expected CloudTrail JSON ({"Records": [...]} or a record)');
-  let json: unknown;
+  const records: CloudTrailRecord[] = [];
+  const problems: RecordProblem[] = [];
+  const reader = new CloudTrailStreamReader((element) => {
+    const checked = 'problem' in element ? { problems: [element.problem] } : checkRecord(element.value);
+    if ('record' in checked) records.push(checked.record);
+    else for (const message of checked.problems) problems.push({ index: element.index, message });
+  });
   try {
-    json = JSON.parse(text);
+    reader.write(bytes);
+    const end = reader.end();
+    return end.digest ? { records: [], digest: true } : { records, problems };
   } catch (e) {
-    throw new AuditInputError(file, `not valid JSON (truncated or not a CloudTrail file?): ${(e as Error).message}`);
+    if (e instanceof TrailSyntaxError) throw new AuditInputError(file, e.problem);
+    throw e;
   }
-  if (Array.isArray(json)) return { records: checkRecords(file, json, '(root)') };
-  if (!isObject(json)) throw new AuditInputError(file, `holds ${JSON.stringify(json)}; expected {"Records": [...]} or a CloudTrail record`);
-  if ('Records' in json) {
-    if (!Array.isArray(json.Records)) throw new AuditInputError(file, '"Records" is not an array; expected {"Records": [...]}');
-    return { records: checkRecords(file, json.Records, 'Records') };
+}
+
+/** Longest string the audit takes for an ARN, secret id or key id (IAM's ARN limit). */
+const MAX_ARN = 2048;
+/** Longest string the audit takes for a name, type, time, region or id. */
+const MAX_NAME = 256;
+
+/** A value for a message: JSON of a primitive (cut at 60 characters), else what it is. */
+export function describeFound(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…" (${String(value).length} characters)` : text;
+}
+
+/**
+ * Checks a record's JSON value: every field the audit reads must have its type (strings of bounded
+ * length, objects, arrays), and `eventSource` and `eventName` must be there. The fields of a
+ * Secrets Manager or KMS call are all checked; of other events only `eventSource`, `eventName` and
+ * `eventID` (they are counted, not classified). Returns the record (only the fields the audit reads)
+ * or every problem as `<field path>: found <value>; expected <what>`.
+ */
+export function checkRecord(value: unknown): { record: CloudTrailRecord } | { problems: string[] } {
+  if (!isObject(value)) return { problems: [`(record): found ${describeFound(value)}; expected a CloudTrail record (a JSON object)`] };
+  const problems: string[] = [];
+  const eventSource = checkString(value, 'eventSource', 'eventSource', MAX_NAME, problems, true);
+  const eventName = checkString(value, 'eventName', 'eventName', MAX_NAME, problems, true);
+  const eventID = checkString(value, 'eventID', 'eventID', MAX_NAME, problems);
+  const service = SERVICES.get(eventSource ?? '');
+  if (!service) return problems.length ? { problems } : { record: { eventSource, eventName, eventID } };
+  const identity = checkObject(value, 'userIdentity', 'userIdentity', problems);
+  let userIdentity: CloudTrailRecord['userIdentity'];
+  if (identity) {
+    const sessionContext = checkObject(identity, 'sessionContext', 'userIdentity.sessionContext', problems);
+    const issuer = sessionContext && checkObject(sessionContext, 'sessionIssuer', 'userIdentity.sessionContext.sessionIssuer', problems);
+    const issuerArn = issuer && checkString(issuer, 'arn', 'userIdentity.sessionContext.sessionIssuer.arn', MAX_ARN, problems);
+    userIdentity = {
+      type: checkString(identity, 'type', 'userIdentity.type', MAX_NAME, problems),
+      arn: checkString(identity, 'arn', 'userIdentity.arn', MAX_ARN, problems),
+      invokedBy: checkString(identity, 'invokedBy', 'userIdentity.invokedBy', MAX_NAME, problems),
+      sessionContext: issuerArn ? { sessionIssuer: { arn: issuerArn } } : undefined,
+    };
   }
-  if ('digestStartTime' in json && 'digestS3Object' in json) return { records: [], digest: true };
-  if (typeof json.eventSource === 'string' || typeof json.eventName === 'string') return { records: [json as CloudTrailRecord] };
-  throw new AuditInputError(
-    file,
-    `has neither "Records" nor "eventSource" (fields: ${Object.keys(json).slice(0, 8).join(', ') || 'none'}); expected CloudTrail JSON`,
-  );
+  const params = checkObject(value, 'requestParameters', 'requestParameters', problems, true);
+  let requestParameters: Record<string, unknown> | undefined;
+  if (params) {
+    const key = service === 'secretsmanager' ? 'secretId' : 'keyId';
+    const id = checkString(params, key, `requestParameters.${key}`, MAX_ARN, problems);
+    requestParameters = id === undefined ? {} : { [key]: id };
+  }
+  let resources: { ARN?: string; type?: string }[] | undefined;
+  const given = value.resources;
+  if (given !== undefined) {
+    if (!Array.isArray(given) || given.length > 1000) problem(problems, 'resources', given, 'an array of at most 1000 resources');
+    else {
+      resources = given.map((r, i) => {
+        if (!isObject(r)) {
+          problem(problems, `resources[${i}]`, r, 'an object with ARN and type');
+          return {};
+        }
+        return {
+          ARN: checkString(r, 'ARN', `resources[${i}].ARN`, MAX_ARN, problems),
+          type: checkString(r, 'type', `resources[${i}].type`, MAX_NAME, problems),
+        };
+      });
+    }
+  }
+  let vpcEndpointId: string | undefined;
+  const endpoint = value.vpcEndpointId;
+  if (endpoint !== undefined) {
+    if (typeof endpoint !== 'string' || !AUDIT_ENDPOINT_ID.test(endpoint))
+      problem(problems, 'vpcEndpointId', endpoint, 'a vpce- id ("vpce-" and 8 to 17 lower-case hex digits)');
+    else vpcEndpointId = endpoint;
+  }
+  // Every record gets the same fields in the same order (absent ones undefined): one shape, fast to read.
+  const record: CloudTrailRecord = {
+    eventSource,
+    eventName,
+    eventID,
+    eventVersion: checkString(value, 'eventVersion', 'eventVersion', MAX_NAME, problems),
+    eventTime: checkString(value, 'eventTime', 'eventTime', MAX_NAME, problems),
+    eventType: checkString(value, 'eventType', 'eventType', MAX_NAME, problems),
+    awsRegion: checkString(value, 'awsRegion', 'awsRegion', MAX_NAME, problems),
+    recipientAccountId: checkString(value, 'recipientAccountId', 'recipientAccountId', MAX_NAME, problems),
+    sourceIPAddress: checkString(value, 'sourceIPAddress', 'sourceIPAddress', MAX_NAME, problems),
+    errorCode: checkString(value, 'errorCode', 'errorCode', MAX_NAME, problems),
+    userIdentity,
+    requestParameters,
+    resources,
+    vpcEndpointId,
+  };
+  return problems.length ? { problems } : { record };
+}
+
+function problem(problems: string[], path: string, found: unknown, expected: string): void {
+  problems.push(`${path}: found ${describeFound(found)}; expected ${expected}`);
+}
+
+/** `from[key]` if it is a string of 1 to `max` characters (or absent and not `required`); else a problem. */
+function checkString(from: Record<string, unknown>, key: string, path: string, max: number, problems: string[], required = false): string | undefined {
+  const v = from[key];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+    problem(problems, path, v, `a string of 1 to ${max} characters`);
+    return undefined;
+  }
+  return v;
+}
+
+/** `from[key]` if it is an object (or absent, or null when `nullable`); else a problem. */
+function checkObject(from: Record<string, unknown>, key: string, path: string, problems: string[], nullable = false): Record<string, unknown> | undefined {
+  const v = from[key];
+  if (v === undefined || (nullable && v === null)) return undefined;
+  if (!isObject(v)) {
+    problem(problems, path, v, nullable ? 'an object or null' : 'an object');
+    return undefined;
+  }
+  return v;
 }
 
 /** The services the audit looks at. */
@@ -137,7 +280,10 @@ export interface AuditedCall {
   readonly flagged: boolean;
 }
 
-const SERVICES: Record<string, AuditedService> = { 'secretsmanager.amazonaws.com': 'secretsmanager', 'kms.amazonaws.com': 'kms' };
+const SERVICES: ReadonlyMap<string, AuditedService> = new Map([
+  ['secretsmanager.amazonaws.com', 'secretsmanager'],
+  ['kms.amazonaws.com', 'kms'],
+]);
 
 /** A secret ARN's name (Secrets Manager appends `-` and six characters), or the value as given. */
 export function secretNameOf(secretId: string): string {
@@ -186,8 +332,18 @@ export interface ClassifyOptions {
   readonly watched?: WatchedSubjects;
 }
 
+/** Answers of {@link matchesAny} per pattern list and value (a trail has few distinct event names and services; bounded all the same). */
+const MATCH_MEMO = new WeakMap<readonly string[], Map<string, boolean>>();
+
 function matchesAny(value: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => wildcardEquals(value, p));
+  let memo = MATCH_MEMO.get(patterns);
+  if (!memo) MATCH_MEMO.set(patterns, (memo = new Map()));
+  let answer = memo.get(value);
+  if (answer === undefined) {
+    answer = patterns.some((p) => wildcardEquals(value, p));
+    if (memo.size < 4096) memo.set(value, answer);
+  }
+  return answer;
 }
 
 /** Whether a call names one of the watched keys or secrets (every call does when none are watched). */
@@ -214,66 +370,240 @@ function namesWatched(subjects: readonly string[], watched: WatchedSubjects | un
  * are not flagged.
  */
 export function classifyRecord(record: CloudTrailRecord, expectedEndpointIds: ReadonlySet<string>, options: ClassifyOptions = {}): AuditedCall | undefined {
-  const service = SERVICES[record.eventSource ?? ''];
+  const service = SERVICES.get(record.eventSource ?? '');
   if (!service) return undefined;
   const subjects = subjectsOf(record, service);
-  const base = { record, service, subjects };
+  const call = (path: CallPath, via: string, flagged: boolean): AuditedCall => ({ record, service, subjects, path, via, flagged });
   const invokedBy = record.userIdentity?.invokedBy;
   const endpoint = record.vpcEndpointId;
-  if (record.eventType === 'AwsServiceEvent')
-    return { ...base, path: 'aws-service', via: invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', flagged: false };
+  if (record.eventType === 'AwsServiceEvent') return call('aws-service', invokedBy ? `AWS service ${invokedBy}` : 'AWS service event', false);
   if (invokedBy) {
     // The endpoint is part of the path: a cell of the report holds calls of one classification only.
     const via = `AWS service ${invokedBy}${endpoint ? ` through ${endpoint}` : ''}`;
     const eventName = record.eventName ?? '';
     if (namesWatched(subjects, options.watched)) {
       if (service === 'kms' && matchesAny(eventName, KEY_USAGE_EVENT_NAMES) && !wildcardEquals(invokedBy, SECRETS_MANAGER_INVOKED_BY)) {
-        return { ...base, path: 'service-key-usage', via, flagged: true };
+        return call('service-key-usage', via, true);
       }
       const management = service === 'kms' ? KEY_MANAGEMENT_EVENT_NAMES : SECRET_MANAGEMENT_EVENT_NAMES;
       if (matchesAny(eventName, management) && !(endpoint && options.adminEndpointIds?.has(endpoint))) {
-        return { ...base, path: 'service-management', via, flagged: true };
+        return call('service-management', via, true);
       }
     }
-    return { ...base, path: 'aws-service', via, flagged: false };
+    return call('aws-service', via, false);
   }
-  if (!endpoint) return { ...base, path: 'no-endpoint', via: 'no endpoint (public)', flagged: true };
-  if (expectedEndpointIds.size === 0) return { ...base, path: 'endpoint', via: endpoint, flagged: false };
-  return expectedEndpointIds.has(endpoint)
-    ? { ...base, path: 'expected-endpoint', via: endpoint, flagged: false }
-    : { ...base, path: 'other-endpoint', via: endpoint, flagged: true };
+  if (!endpoint) return call('no-endpoint', 'no endpoint (public)', true);
+  if (expectedEndpointIds.size === 0) return call('endpoint', endpoint, false);
+  return expectedEndpointIds.has(endpoint) ? call('expected-endpoint', endpoint, false) : call('other-endpoint', endpoint, true);
+}
+
+/** One cell of the report: calls of one subject, event name and path. */
+export interface AuditCell {
+  /** Calls counted in the cell. */
+  count: number;
+  /** Whether the access model denies the cell's calls. */
+  readonly flagged: boolean;
 }
 
 /** Counts per subject → call (event name) → path. */
 export interface AuditSummary {
+  /** Records counted: each `eventID` once; records without `eventID` each. */
   readonly records: number;
-  readonly calls: readonly AuditedCall[];
+  /** Records left out because a record with their `eventID` was counted before (in any file). */
+  readonly duplicates: number;
+  /** Records counted that have no `eventID` (they cannot be deduplicated). */
+  readonly withoutEventId: number;
+  /** Secrets Manager and KMS calls. */
+  readonly calls: number;
   /** Records that are not Secrets Manager or KMS events. */
   readonly otherEvents: number;
   /** subject → `eventName` → `via` → count, subjects sorted. */
-  readonly bySubject: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, { count: number; flagged: boolean }>>>;
+  readonly bySubject: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, AuditCell>>>;
+  /** Calls counted but not tabulated because the table already had its most cells. */
+  readonly untabulated: number;
+  /** The flagged calls, in the order read: the first `maxListedFlagged` of them. */
   readonly flagged: readonly AuditedCall[];
+  /** Every flagged call. */
+  readonly flaggedCount: number;
+  /** Flagged calls per reason ({@link FLAG_REASONS}). */
+  readonly flaggedByReason: ReadonlyMap<string, number>;
 }
 
-/** Classifies every record and counts them per secret / key, call and path. */
-export function summarizeRecords(records: readonly CloudTrailRecord[], expectedEndpointIds: ReadonlySet<string>, options: ClassifyOptions = {}): AuditSummary {
-  const calls = records.map((r) => classifyRecord(r, expectedEndpointIds, options)).filter((c): c is AuditedCall => c !== undefined);
-  const bySubject = new Map<string, Map<string, Map<string, { count: number; flagged: boolean }>>>();
-  for (const call of calls) {
-    const subjects = call.subjects.length ? call.subjects : [`(${call.service} call naming no secret or key)`];
-    for (const subject of subjects) {
-      const byCall = bySubject.get(subject) ?? new Map<string, Map<string, { count: number; flagged: boolean }>>();
-      bySubject.set(subject, byCall);
-      const name = call.record.eventName ?? '(no eventName)';
-      const byVia = byCall.get(name) ?? new Map<string, { count: number; flagged: boolean }>();
-      byCall.set(name, byVia);
-      const cell = byVia.get(call.via) ?? { count: 0, flagged: call.flagged };
-      cell.count += 1;
-      byVia.set(call.via, cell);
+/** Bounds of an {@link AuditAccumulator}: what it keeps does not grow with the number of records (but for the eventIDs seen). */
+export interface AuditLimits {
+  /** Flagged calls kept for listing (all are counted). @default 1000 */
+  readonly maxListedFlagged?: number;
+  /** Subject / call / path cells of the table (calls beyond are counted as untabulated). @default 10000 */
+  readonly maxCells?: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
+}
+
+/**
+ * A set of lower-case UUIDs (CloudTrail's eventIDs) held as their 128 bits in one typed array (open
+ * addressing, at most half full): 32 bytes an id at most, and nothing for the garbage collector to walk.
+ */
+class UuidSet {
+  private slots = new Uint32Array(4 * 1024);
+  private size = 0;
+  private hasZero = false;
+  private readonly words = new Uint32Array(4);
+
+  /** Adds the UUID (lower-case, checked by the caller); false when it was there already. */
+  add(id: string): boolean {
+    const w = this.words;
+    w.fill(0);
+    for (let i = 0, digit = 0; i < 36; i++) {
+      const c = id.charCodeAt(i);
+      if (c === 0x2d) continue;
+      w[digit >> 3] = (w[digit >> 3] << 4) | hexValue(c);
+      digit++;
+    }
+    if ((w[0] | w[1] | w[2] | w[3]) === 0) {
+      // All zero marks an empty slot: the zero UUID is kept apart.
+      const added = !this.hasZero;
+      this.hasZero = true;
+      return added;
+    }
+    if (this.insert(this.slots, w[0], w[1], w[2], w[3])) {
+      this.size++;
+      if (this.size * 2 > this.slots.length / 4) this.grow();
+      return true;
+    }
+    return false;
+  }
+
+  private insert(slots: Uint32Array, a: number, b: number, c: number, d: number): boolean {
+    const mask = slots.length / 4 - 1;
+    let i = (Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35), 0x27d4eb2f) >>> 7) & mask;
+    for (;;) {
+      const at = i * 4;
+      if ((slots[at] | slots[at + 1] | slots[at + 2] | slots[at + 3]) === 0) {
+        slots[at] = a;
+        slots[at + 1] = b;
+        slots[at + 2] = c;
+        slots[at + 3] = d;
+        return true;
+      }
+      if (slots[at] === a && slots[at + 1] === b && slots[at + 2] === c && slots[at + 3] === d) return false;
+      i = (i + 1) & mask;
     }
   }
-  const sorted = new Map([...bySubject.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  return { records: records.length, calls, otherEvents: records.length - calls.length, bySubject: sorted, flagged: calls.filter((c) => c.flagged) };
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += 4) {
+      if ((old[at] | old[at + 1] | old[at + 2] | old[at + 3]) !== 0) this.insert(this.slots, old[at], old[at + 1], old[at + 2], old[at + 3]);
+    }
+  }
+}
+
+/**
+ * Classifies and counts records one at a time (per secret / key, call and path), so a trail of any
+ * length is summarised without holding its records: memory grows only with the distinct eventIDs
+ * (at most 32 bytes each for CloudTrail's UUIDs) and is otherwise bounded by {@link AuditLimits}. A record whose `eventID`
+ * was counted before is left out; a record without `eventID` is always counted (and counted apart).
+ */
+export class AuditAccumulator {
+  /** eventIDs counted: lower-case UUIDs (CloudTrail's form) as 128 bits, others as they are. */
+  private readonly seenUuids = new UuidSet();
+  private readonly seenOthers = new Set<string>();
+  private readonly bySubject = new Map<string, Map<string, Map<string, AuditCell>>>();
+  private readonly listed: AuditedCall[] = [];
+  private readonly reasons = new Map<string, number>();
+  private readonly maxListed: number;
+  private readonly maxCells: number;
+  private records = 0;
+  private duplicates = 0;
+  private withoutEventId = 0;
+  private calls = 0;
+  private flaggedCount = 0;
+  private cells = 0;
+  private untabulated = 0;
+
+  constructor(
+    private readonly expectedEndpointIds: ReadonlySet<string>,
+    private readonly options: ClassifyOptions = {},
+    limits: AuditLimits = {},
+  ) {
+    this.maxListed = limits.maxListedFlagged ?? 1000;
+    this.maxCells = limits.maxCells ?? 10000;
+  }
+
+  /** Counts one record: returns its classification, undefined for another service's event, or 'duplicate'. */
+  add(record: CloudTrailRecord): AuditedCall | 'duplicate' | undefined {
+    const id = record.eventID;
+    if (typeof id === 'string') {
+      let added: boolean;
+      if (id.length === 36 && UUID.test(id)) added = this.seenUuids.add(id);
+      else {
+        added = !this.seenOthers.has(id);
+        this.seenOthers.add(id);
+      }
+      if (!added) {
+        this.duplicates += 1;
+        return 'duplicate';
+      }
+    } else this.withoutEventId += 1;
+    this.records += 1;
+    const call = classifyRecord(record, this.expectedEndpointIds, this.options);
+    if (!call) return undefined;
+    this.calls += 1;
+    const name = typeof record.eventName === 'string' ? record.eventName : '(no eventName)';
+    for (const subject of call.subjects.length ? call.subjects : [`(${call.service} call naming no secret or key)`]) {
+      const cell = this.bySubject.get(subject)?.get(name)?.get(call.via);
+      if (cell) cell.count += 1;
+      else if (this.cells >= this.maxCells) this.untabulated += 1;
+      else {
+        const byCall = this.bySubject.get(subject) ?? new Map<string, Map<string, AuditCell>>();
+        this.bySubject.set(subject, byCall);
+        const byVia = byCall.get(name) ?? new Map<string, AuditCell>();
+        byCall.set(name, byVia);
+        byVia.set(call.via, { count: 1, flagged: call.flagged });
+        this.cells += 1;
+      }
+    }
+    if (call.flagged) {
+      this.flaggedCount += 1;
+      const reason = FLAG_REASONS[call.path] ?? call.path;
+      this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+      if (this.listed.length < this.maxListed) this.listed.push(call);
+    }
+    return call;
+  }
+
+  /** The counts so far. */
+  summary(): AuditSummary {
+    return {
+      records: this.records,
+      duplicates: this.duplicates,
+      withoutEventId: this.withoutEventId,
+      calls: this.calls,
+      otherEvents: this.records - this.calls,
+      bySubject: new Map([...this.bySubject.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      untabulated: this.untabulated,
+      flagged: [...this.listed],
+      flaggedCount: this.flaggedCount,
+      flaggedByReason: new Map(this.reasons),
+    };
+  }
+}
+
+/** Classifies every record and counts them per secret / key, call and path ({@link AuditAccumulator} over an array). */
+export function summarizeRecords(
+  records: Iterable<CloudTrailRecord>,
+  expectedEndpointIds: ReadonlySet<string>,
+  options: ClassifyOptions = {},
+  limits: AuditLimits = {},
+): AuditSummary {
+  const accumulator = new AuditAccumulator(expectedEndpointIds, options, limits);
+  for (const record of records) accumulator.add(record);
+  return accumulator.summary();
 }
 
 /** Why a flagged path is flagged, as the report names it. */
@@ -306,6 +636,10 @@ export function describePath(call: AuditedCall): string {
 export interface AuditReportContext {
   /** Files read, with their record counts. */
   readonly files: readonly { readonly file: string; readonly records: number; readonly digest?: boolean }[];
+  /** Records left out as malformed (reported apart). @default 0 */
+  readonly malformedRecords?: number;
+  /** Files not in `files` that broke off after some records (those records are counted). @default 0 */
+  readonly cutShortFiles?: number;
   /** Where the expected endpoint ids came from, e.g. `--endpoint`, `outputs.json`. */
   readonly expectationSources?: readonly string[];
   readonly expectedEndpointIds: ReadonlySet<string>;
@@ -317,9 +651,16 @@ export interface AuditReportContext {
 export function renderAuditReport(summary: AuditSummary, context: AuditReportContext): string {
   const lines: string[] = [];
   const digests = context.files.filter((f) => f.digest).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const notes: string[] = [];
+  if (summary.duplicates) notes.push(`${plural(summary.duplicates, 'duplicate record')} (an eventID counted before) left out`);
+  if (summary.withoutEventId) notes.push(`${plural(summary.withoutEventId, 'record')} without eventID counted each`);
+  if (context.cutShortFiles) notes.push(`the records of ${plural(context.cutShortFiles, 'file')} cut short counted up to the break (see the errors)`);
+  if (context.malformedRecords) notes.push(`${plural(context.malformedRecords, 'malformed record')} left out (see the errors)`);
   lines.push(
     `Read ${context.files.length} file${context.files.length === 1 ? '' : 's'}${digests ? ` (${digests} digest file${digests === 1 ? '' : 's'} skipped)` : ''}: ` +
-      `${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.calls.length} Secrets Manager / KMS call${summary.calls.length === 1 ? '' : 's'}, ${summary.otherEvents} other event${summary.otherEvents === 1 ? '' : 's'}.`,
+      `${summary.records} record${summary.records === 1 ? '' : 's'}, ${summary.calls} Secrets Manager / KMS call${summary.calls === 1 ? '' : 's'}, ${summary.otherEvents} other event${summary.otherEvents === 1 ? '' : 's'}.` +
+      (notes.length ? ` ${notes.join('; ')}.` : ''),
   );
   if (context.expectedEndpointIds.size) {
     lines.push(
@@ -353,19 +694,16 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
     const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows) lines.push(`  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}${r[3] ? `  ${r[3]}` : ''}`.trimEnd());
   }
+  if (summary.untabulated) lines.push('', `${plural(summary.untabulated, 'more call')} not tabulated: the table holds at most its first cells.`);
   lines.push('');
-  if (summary.flagged.length === 0) {
+  if (summary.flaggedCount === 0) {
     lines.push(
       "No flagged calls: every direct Secrets Manager / KMS call came through an expected endpoint, and no AWS service made key or secret management outside the admin VPC or used a key on a caller's behalf other than Secrets Manager.",
     );
   } else {
-    const reasons = new Map<string, number>();
-    for (const call of summary.flagged) {
-      const reason = FLAG_REASONS[call.path] ?? call.path;
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    }
     lines.push(
-      `FLAGGED ${summary.flagged.length} call${summary.flagged.length === 1 ? '' : 's'} (${[...reasons].map(([reason, count]) => `${count} ${reason}`).join('; ')}):`,
+      `FLAGGED ${plural(summary.flaggedCount, 'call')} (${[...summary.flaggedByReason].map(([reason, count]) => `${count} ${reason}`).join('; ')})` +
+        `${summary.flagged.length < summary.flaggedCount ? `; the first ${summary.flagged.length} listed` : ''}:`,
     );
     for (const call of summary.flagged) {
       const r = call.record;
@@ -376,7 +714,8 @@ export function renderAuditReport(summary: AuditSummary, context: AuditReportCon
       );
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Record text (names, ARNs, ids) may hold anything: each line is printed as one line.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 /**

@@ -4,6 +4,7 @@ export * from './audit-trail';
 export * from './aws-identifiers';
 export * from './aws-limits';
 export * from './cloudtrail-audit';
+export * from './cloudtrail-stream';
 export * from './customer-managed-key';
 export * from './endpoint-security-group';
 export * from './endpoint-service';

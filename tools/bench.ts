@@ -2,9 +2,10 @@ import { resolve } from 'path';
 import { formatTable, runBench } from './bench/run-bench';
 
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --envs N] [-- --test-runs N]`: times the floor
- * (`require('cdktf')`), the default synth, a generated fleet synth, `npx cdktf synth` and
- * `npm test`, and prints a Markdown table. `--quick` leaves out `npm test`.
+ * `npm run bench [-- --quick] [-- --runs N] [-- --envs N] [-- --test-runs N] [-- --audit-records N]`:
+ * times the floor (`require('cdktf')`), the default synth, a generated fleet synth, `npx cdktf synth`,
+ * the audit CLI over a generated gzip trail (records per second and peak memory; 1,000,000 records)
+ * and `npm test`, and prints a Markdown table. `--quick` leaves out `npm test` and audits 100,000 records.
  */
 function option(name: string): number | undefined {
   const i = process.argv.indexOf(name);
@@ -20,6 +21,7 @@ try {
     runs: option('--runs'),
     environments: option('--envs'),
     testRuns: process.argv.includes('--quick') ? 0 : option('--test-runs'),
+    auditRecords: option('--audit-records') ?? (process.argv.includes('--quick') ? 100000 : undefined),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${formatTable(result)}\n`);

@@ -1,9 +1,10 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { gzipSync } from 'zlib';
 import { defaultConfig } from '../helpers/configs';
+import { AUDIT_SOURCES, ensureBuilt } from '../helpers/dist';
 import { synthToTemp } from '../helpers/pipeline';
 import { FIXTURES, GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './records';
 
@@ -54,15 +55,7 @@ function trailDirectory(): string {
 
 beforeAll(() => {
   // The same compile `npm run audit` does first, when an entry or a module it runs is older than its source (npm test builds first).
-  const pairs = ['tools/audit', 'tools/report', 'modules/cloudtrail-audit', 'modules/access-report', 'modules/policy-evaluator'];
-  const stale = () =>
-    pairs.filter((path) => {
-      const compiled = join(ROOT, 'dist', `${path}.js`);
-      return !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(join(ROOT, `${path}.ts`)).mtimeMs;
-    });
-  if (stale().length === 0) return;
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-  if (stale().length) throw new Error(`npm run build did not compile ${stale().join(', ')}:\n${build.stdout}${build.stderr}`);
+  ensureBuilt([...AUDIT_SOURCES, 'tools/report', 'modules/access-report', 'modules/policy-evaluator']);
 }, 180000);
 
 describe('npm run audit (dist/tools/audit.js)', () => {

@@ -35,12 +35,17 @@ describe('CloudTrail files', () => {
       makeRecord({ service: 'secretsmanager', eventName: 'ListSecrets' }),
     ];
     const parsed = parseCloudTrailFile('logs/111122223333_CloudTrail_us-west-2_x.json', gzipSync(JSON.stringify({ Records: records })));
-    expect(parsed.records).toEqual(records);
+    // Every record, as the fields the audit reads, each as written.
+    expect(parsed.records.map((r) => r.eventID)).toEqual(records.map((r) => r.eventID));
+    // (the parsed records name absent fields as undefined: JSON drops them)
+    parsed.records.forEach((r, i) => expect(records[i]).toMatchObject(JSON.parse(JSON.stringify(r))));
+    expect(parsed.records[0].resources).toEqual([{ ARN: KEY_ARN, type: 'AWS::KMS::Key' }]);
   });
 
   it('GIVEN a single record and an array of records WHEN parsed THEN both forms are read', () => {
     const record = makeRecord({ service: 'kms', eventName: 'Encrypt', keyArn: KEY_ARN });
-    expect(parseCloudTrailFile('one.json', Buffer.from(JSON.stringify(record))).records).toEqual([record]);
+    const [one] = parseCloudTrailFile('one.json', Buffer.from(JSON.stringify(record))).records;
+    expect([one.eventID, one.eventName, one.resources?.[0].ARN]).toEqual([record.eventID, 'Encrypt', KEY_ARN]);
     expect(parseCloudTrailFile('many.json', Buffer.from(JSON.stringify([record, record]))).records).toHaveLength(2);
   });
 
@@ -53,24 +58,39 @@ describe('CloudTrail files', () => {
     expect(parseCloudTrailFile('d.json.gz', gzipSync(JSON.stringify(digest)))).toEqual({ records: [], digest: true });
   });
 
+  it('GIVEN a record that is not an object among good ones WHEN parsed THEN it is a problem with its index and the others are read', () => {
+    const good = makeRecord({ service: 'kms', eventName: 'Decrypt', keyArn: KEY_ARN });
+    const parsed = parseCloudTrailFile('r.json', Buffer.from(JSON.stringify({ Records: [good, 1, good] })));
+    expect(parsed.records).toHaveLength(2);
+    expect(parsed.problems).toEqual([{ index: 1, message: '(record): found 1; expected a CloudTrail record (a JSON object)' }]);
+  });
+
   it.each<[string, Buffer, RegExp]>([
     [
       'a JSON file cut short',
       Buffer.from(JSON.stringify({ Records: [makeRecord({ service: 'kms', eventName: 'Decrypt' })] })).subarray(0, 120),
-      /^cut\.json: not valid JSON \(truncated/,
+      /^cut\.json: not valid CloudTrail JSON at byte 120: the input ends inside the records \(truncated\?\)/,
     ],
     [
       'a gzip file cut short',
       gzipSync(JSON.stringify({ Records: [makeRecord({ service: 'kms', eventName: 'Decrypt' })] })).subarray(0, 40),
       /^cut\.json: cannot gunzip \(truncated or corrupt gzip file\)/,
     ],
-    ['an empty file', Buffer.alloc(0), /^cut\.json: is empty/],
-    ['an object that is not CloudTrail', Buffer.from('{"hello": 1}'), /^cut\.json: has neither "Records" nor "eventSource" \(fields: hello\)/],
-    ['Records that are not an array', Buffer.from('{"Records": {}}'), /^cut\.json: "Records" is not an array/],
-    ['a record that is not an object', Buffer.from('{"Records": [1]}'), /^cut\.json: Records\[0\] is number/],
+    ['an empty file', Buffer.alloc(0), /^cut\.json: not valid CloudTrail JSON at byte 0: found no JSON \(the input is empty\)/],
+    [
+      'an object that is not CloudTrail',
+      Buffer.from('{"hello": 1}'),
+      /^cut\.json: .*found an object with neither "Records" nor "eventSource" \(fields: hello\)/,
+    ],
+    [
+      'Records that are not an array',
+      Buffer.from('{"Records": {}}'),
+      /^cut\.json: not valid CloudTrail JSON at byte 12: "Records" holds "\{"…; expected an array/,
+    ],
+    ['a gzip file that decompresses to more than the cap', gzipSync(Buffer.alloc(4096, 0x20)), /^cut\.json: decompresses to more than 1024 bytes/],
   ])('GIVEN %s WHEN parsed THEN an AuditInputError names the file and the problem', (_, data, message) => {
-    expect(() => parseCloudTrailFile('cut.json', data)).toThrow(AuditInputError);
-    expect(() => parseCloudTrailFile('cut.json', data)).toThrow(message);
+    expect(() => parseCloudTrailFile('cut.json', data, 1024)).toThrow(AuditInputError);
+    expect(() => parseCloudTrailFile('cut.json', data, 1024)).toThrow(message);
   });
 });
 
@@ -79,10 +99,15 @@ describe('classifying calls', () => {
 
   it('GIVEN the guide records and both guide endpoints expected WHEN classified THEN both came through an expected endpoint and nothing is flagged', () => {
     const summary = summarizeRecords(guideRecords(), expectBoth);
-    expect(summary.calls.map((c) => [c.record.eventName, c.path, c.via])).toEqual([
+    expect(
+      guideRecords()
+        .map((r) => classifyRecord(r, expectBoth))
+        .map((c) => [c!.record.eventName, c!.path, c!.via]),
+    ).toEqual([
       ['GetSecretValue', 'expected-endpoint', SM_ENDPOINT],
       ['GenerateDataKey', 'expected-endpoint', KMS_ENDPOINT],
     ]);
+    expect(summary.calls).toBe(2);
     expect(summary.flagged).toHaveLength(0);
   });
 
@@ -94,7 +119,7 @@ describe('classifying calls', () => {
   it('GIVEN no expectation WHEN classified THEN calls with any vpcEndpointId pass and calls without one are flagged', () => {
     const records = [...guideRecords(), makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password' })];
     const summary = summarizeRecords(records, new Set());
-    expect(summary.calls.map((c) => c.path)).toEqual(['endpoint', 'endpoint', 'no-endpoint']);
+    expect(records.map((r) => classifyRecord(r, new Set())!.path)).toEqual(['endpoint', 'endpoint', 'no-endpoint']);
     expect(summary.flagged.map((c) => c.record.eventName)).toEqual(['GetSecretValue']);
   });
 
@@ -112,7 +137,7 @@ describe('classifying calls', () => {
     const other = { ...makeRecord({ service: 'kms', eventName: 'x' }), eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
     expect(classifyRecord(other, expectBoth)).toBeUndefined();
     const summary = summarizeRecords([other, ...guideRecords()], expectBoth);
-    expect([summary.records, summary.calls.length, summary.otherEvents]).toEqual([3, 2, 1]);
+    expect([summary.records, summary.calls, summary.otherEvents]).toEqual([3, 2, 1]);
   });
 
   it('GIVEN a secret named by name, by full ARN and by ARN without suffix WHEN summarized THEN the calls are grouped under one secret', () => {

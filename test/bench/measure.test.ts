@@ -97,9 +97,9 @@ describe('benchmark table', () => {
 
   it('GIVEN a result THEN the table has one row per command with runs, median, min, max, ratio, peak memory and target', () => {
     const lines = formatTable(result).split('\n');
-    expect(lines[0]).toBe('| what | runs | median s | min s | max s | × floor | peak MiB | target |');
-    expect(lines[2]).toBe('| floor | 5 | 0.20 | 0.19 | 0.25 | 1.0 | 60 |  |');
-    expect(lines[3]).toBe('| default synth | 5 | 0.50 | 0.45 | 0.60 | 2.5 | n/a | ≤ 2× floor: **not met** |');
+    expect(lines[0]).toBe('| what | runs | median s | min s | max s | × floor | peak MiB | records/s | target |');
+    expect(lines[2]).toBe('| floor | 5 | 0.20 | 0.19 | 0.25 | 1.0 | 60 | — |  |');
+    expect(lines[3]).toBe('| default synth | 5 | 0.50 | 0.45 | 0.60 | 2.5 | n/a | — | ≤ 2× floor: **not met** |');
   });
 
   it('GIVEN a command that failed THEN its row says failed and why, with no times', () => {
@@ -119,7 +119,17 @@ describe('benchmark table', () => {
         },
       ],
     };
-    expect(formatTable(failed).split('\n')[4]).toBe('| npm test | 0 | — | — | — | — | n/a | **failed**: npm test exited with 1: / [warn] a\\|b.ts |');
+    expect(formatTable(failed).split('\n')[4]).toBe('| npm test | 0 | — | — | — | — | n/a | — | **failed**: npm test exited with 1: / [warn] a\\|b.ts |');
+  });
+
+  it('GIVEN an audit row THEN it gives records per second', () => {
+    const audit: BenchResult = {
+      ...result,
+      rows: [
+        { name: 'audit', command: 'node dist/tools/audit.js', samples: [{ seconds: 4 }], median: 4, min: 4, max: 4, peakMiB: 90, recordsPerSecond: 250000 },
+      ],
+    };
+    expect(formatTable(audit).split('\n')[2]).toBe('| audit | 1 | 4.00 | 4.00 | 4.00 | — | 90 | 250,000 |  |');
   });
 
   it('GIVEN the error of a failed command THEN the summary keeps its first and last lines, without the memory marker', () => {

@@ -7,6 +7,8 @@ export interface RunSample {
   readonly seconds: number;
   /** Max RSS in MiB, or undefined when it could not be measured. */
   readonly maxRssMiB?: number;
+  /** The command's standard output. */
+  readonly stdout?: string;
 }
 
 /** A command to measure: argv, working directory and extra environment. */
@@ -77,7 +79,7 @@ export function runOnce(spec: CommandSpec, gnuTime: string | undefined, probe?: 
     throw new Error(`${spec.argv.join(' ')} exited with ${result.status ?? result.signal}:\n${(result.stdout ?? '').slice(-4000)}\n${stderr.slice(-4000)}`);
   }
   const kib = memory === 'none' ? undefined : new RegExp(`${marker}(\\d+)`).exec(stderr)?.[1];
-  return { seconds, maxRssMiB: kib === undefined ? undefined : Number(kib) / 1024 };
+  return { seconds, maxRssMiB: kib === undefined ? undefined : Number(kib) / 1024, stdout: result.stdout ?? '' };
 }
 
 /** Median, min and max of a list of numbers (the median of an even count is the mean of the middle two). */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
+import { BENCH_ENDPOINTS, writeBenchTrail } from './audit-trail';
 import { writeFleetConfig } from './fleet-config';
 import { appCommand, CommandSpec, findGnuTime, runOnce, RunSample, summarize } from './measure';
 
@@ -14,6 +15,10 @@ export interface BenchOptions {
   readonly environments?: number;
   /** Timed runs of `npm test`; 0 leaves the row out. @default 1 */
   readonly testRuns?: number;
+  /** Records of the generated trail the audit CLI reads; 0 leaves the row out. @default 1000000 */
+  readonly auditRecords?: number;
+  /** Timed runs of the audit CLI. @default 3 */
+  readonly auditRuns?: number;
   /** Progress lines go here. @default - none */
   readonly log?: (line: string) => void;
 }
@@ -36,6 +41,8 @@ export interface BenchRow {
   readonly ratio?: number;
   /** Highest max RSS over the runs, MiB. */
   readonly peakMiB?: number;
+  /** Records per second at the median time (audit rows). @default - none */
+  readonly recordsPerSecond?: number;
   readonly target?: TargetCheck;
   /** Why the command failed (then the times are those of the runs before, or NaN). @default - it did not fail */
   readonly failure?: string;
@@ -54,8 +61,10 @@ interface Scenario {
   readonly display: string;
   /** Timed in the rounds with the floor, so its ratio to the floor means something. */
   readonly comparedWithFloor: boolean;
-  /** Checked after the warm-up run, so a broken synth is never timed. */
-  readonly check?: () => void;
+  /** Checked after the warm-up run (given its sample), so a broken synth is never timed. */
+  readonly check?: (warmup: RunSample) => void;
+  /** Records the command reads (audit rows): the table gives records per second. */
+  readonly records?: number;
   readonly target?: (row: { median: number; ratio: number; peakMiB?: number }) => TargetCheck;
 }
 
@@ -129,8 +138,7 @@ export function runBench(options: BenchOptions): BenchResult {
     const failures = new Map<string, string>();
     for (const s of scenarios) {
       log(`warm-up: ${s.display}`);
-      runOnce(s.spec, gnuTime, probe);
-      s.check?.();
+      s.check?.(runOnce(s.spec, gnuTime, probe));
     }
     for (let round = 1; round <= runs; round += 1) {
       log(`round ${round}/${runs}`);
@@ -157,6 +165,38 @@ export function runBench(options: BenchOptions): BenchResult {
         }
       }
     }
+    const auditRecords = options.auditRecords ?? 1000000;
+    if (auditRecords > 0) {
+      const trail = writeBenchTrail(join(work, 'trail'), auditRecords);
+      log(
+        `audit trail: ${trail.records} records in ${trail.files} gzip files (${(trail.gzipBytes / 2 ** 20).toFixed(0)} MiB, ${(trail.jsonBytes / 2 ** 20).toFixed(0)} MiB of JSON)`,
+      );
+      const args = [...BENCH_ENDPOINTS.flatMap((id) => ['--endpoint', id]), trail.dir];
+      // Through -e, so that the memory probe (without GNU time) runs it in its own process too.
+      const argv = ['node', '-e', `require('./dist/tools/audit.js').runCli(${JSON.stringify(args)})`];
+      const audit: Scenario = {
+        name: `audit ${trail.records} records (${trail.files} .json.gz)`,
+        spec: { argv, cwd: project },
+        display: `node -e "require('./dist/tools/audit.js').runCli(['--endpoint', …, '<tmp>/trail'])"`,
+        comparedWithFloor: false,
+        records: trail.records,
+        check: ({ stdout }) => {
+          const read = /^Read (\d+) files?[^:]*: (\d+) records/m.exec(stdout ?? '');
+          if (!read || Number(read[1]) !== trail.files || Number(read[2]) !== trail.records)
+            throw new Error(`audit: found "${read?.[0] ?? (stdout ?? '').slice(0, 200)}"; expected ${trail.files} files and ${trail.records} records read`);
+        },
+        target: ({ peakMiB }) => ({ text: '≤ 256 MiB', met: peakMiB !== undefined && peakMiB <= 256 }),
+      };
+      scenarios.push(audit);
+      samples.set(audit.name, []);
+      log(`warm-up: ${audit.display}`);
+      audit.check!(runOnce(audit.spec, gnuTime, probe));
+      const auditRuns = options.auditRuns ?? 3;
+      for (let i = 1; i <= auditRuns; i += 1) {
+        log(`audit ${i}/${auditRuns}`);
+        samples.get(audit.name)!.push(runOnce(audit.spec, gnuTime, probe));
+      }
+    }
     const floor = summarize(samples.get('floor')!.map((s) => s.seconds)).median;
     const rows = scenarios.map((s): BenchRow => {
       const list = samples.get(s.name)!;
@@ -166,7 +206,8 @@ export function runBench(options: BenchOptions): BenchResult {
       const peakMiB = rss.length ? Math.max(...rss) : undefined;
       const ratio = stats.median / floor;
       const target = s.target?.({ median: stats.median, ratio, peakMiB });
-      if (!s.comparedWithFloor) return { name: s.name, command: s.display, samples: list, ...stats, peakMiB, target, failure };
+      const recordsPerSecond = s.records === undefined ? undefined : s.records / stats.median;
+      if (!s.comparedWithFloor) return { name: s.name, command: s.display, samples: list, ...stats, peakMiB, recordsPerSecond, target, failure };
       return { name: s.name, command: s.display, samples: list, ...stats, ratio, peakMiB, target, failure };
     });
     const cpu = cpus();
@@ -197,7 +238,7 @@ function seconds(value: number): string {
 
 /** The result as a Markdown table, with the commands and the conditions under it. */
 export function formatTable(result: BenchResult): string {
-  const header = ['what', 'runs', 'median s', 'min s', 'max s', '× floor', 'peak MiB', 'target'];
+  const header = ['what', 'runs', 'median s', 'min s', 'max s', '× floor', 'peak MiB', 'records/s', 'target'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_h, i) => (i === 0 || i === header.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const r of result.rows) {
     const target = r.failure ? `**failed**: ${r.failure.replace(/\|/g, '\\|')}` : r.target ? `${r.target.text}: ${r.target.met ? 'met' : '**not met**'}` : '';
@@ -209,6 +250,7 @@ export function formatTable(result: BenchResult): string {
       seconds(r.max),
       r.ratio === undefined || Number.isNaN(r.ratio) ? '—' : r.ratio.toFixed(1),
       r.peakMiB === undefined ? 'n/a' : r.peakMiB.toFixed(0),
+      r.recordsPerSecond === undefined || Number.isNaN(r.recordsPerSecond) ? '—' : Math.round(r.recordsPerSecond).toLocaleString('en-US'),
       target,
     ];
     lines.push(`| ${cells.join(' | ')} |`);
