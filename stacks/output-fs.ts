@@ -72,12 +72,22 @@ export function readOrUndefined(io: OutputFs, path: string): string | undefined 
 export function writeNewFile(io: OutputFs, path: string, content: string, durable: boolean): void {
   const fd = io.openSync(path, 'wx');
   try {
-    const buffer = Buffer.from(content);
-    let offset = 0;
-    while (offset < buffer.length) offset += io.writeSync(fd, buffer, offset, buffer.length - offset);
-    if (durable) io.fsyncSync(fd);
-  } finally {
-    io.closeSync(fd);
+    try {
+      const buffer = Buffer.from(content);
+      let offset = 0;
+      while (offset < buffer.length) offset += io.writeSync(fd, buffer, offset, buffer.length - offset);
+      if (durable) io.fsyncSync(fd);
+    } finally {
+      io.closeSync(fd);
+    }
+  } catch (e) {
+    // No half-written file stays behind (when even this fails, the caller's rollback tries again).
+    try {
+      io.unlinkSync(path);
+    } catch {
+      // reported by the caller's rollback
+    }
+    throw e;
   }
 }
 

@@ -101,11 +101,13 @@ export function acquireOutputLock(io: OutputFs, outdir: string, command: string)
     if (createExclusive(io, file, text)) return lock(undefined);
     throw new OutputLockedError(file, parseHolder(readOrUndefined(io, file)));
   }
-  if (!holder || holder.hostname !== hostname() || processAlive(holder.pid)) throw new OutputLockedError(file, holder);
+  // A lock of this very process is stale too: the writer takes it and gives it back in one synchronous call, from one thread.
+  const stale = holder && holder.hostname === hostname() && (holder.pid === process.pid || !processAlive(holder.pid));
+  if (!holder || !stale) throw new OutputLockedError(file, holder);
   // A dead holder on this host: take over under the takeover lock.
   const takeover = `${file}.takeover`;
   const takeoverHolder = parseHolder(readOrUndefined(io, takeover));
-  if (takeoverHolder && takeoverHolder.hostname === hostname() && !processAlive(takeoverHolder.pid)) {
+  if (takeoverHolder && takeoverHolder.hostname === hostname() && (takeoverHolder.pid === process.pid || !processAlive(takeoverHolder.pid))) {
     try {
       io.unlinkSync(takeover);
     } catch (e) {

@@ -1,10 +1,12 @@
 import { basename, join } from 'path';
-import { Manifest, StackManifest } from 'cdktf';
+import type { StackManifest } from 'cdktf';
 import stringify from 'json-stable-stringify';
 import { errorCode, lstatOrUndefined, nodeFs, OutputFs, readOrUndefined, syncDirectory, writeNewFile } from './output-fs';
-import { acquireOutputLock, processAlive, SYNTH_FOLDER } from './output-lock';
+import { acquireOutputLock, OutputLock, OutputLockedError, processAlive, SYNTH_FOLDER } from './output-lock';
 import { StackFiles } from './stack-files';
-import { keptEntries, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
+import { keptEntries, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
+
+const Manifest = { fileName: OUTPUT_NAMES.manifest, stacksFolder: OUTPUT_NAMES.stacks, stackMetadataPath: OUTPUT_NAMES.metadata } as const;
 
 /*
  * The output layout. Each synth writes a complete generation, `.synth/generations/<id>/`
@@ -147,6 +149,7 @@ class Writer {
   /** Switches `.synth/current` to generation `id` with one rename. */
   private switchTo(id: string): void {
     const temporary = this.path(SYNTH_FOLDER, `current.${process.pid}.tmp`);
+    this.record(`the temporary link ${SYNTH_FOLDER}/current.${process.pid}.tmp`, () => this.remove(temporary));
     this.remove(temporary);
     this.io.symlinkSync(`generations/${id}`, temporary);
     this.io.renameSync(temporary, this.path(CURRENT));
@@ -166,7 +169,9 @@ class Writer {
     const folder = this.path(SYNTH_FOLDER);
     for (const name of this.io.readdirSync(folder)) {
       const lockTemporary = /^lock(?:\.takeover)?\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
-      if (name.startsWith('staging-') || /^current\.\d+\.tmp$/.test(name) || (lockTemporary && !processAlive(Number(lockTemporary[1])))) {
+      // Lock temporaries of this process are leftovers too: it took the lock, and writes from one thread only.
+      const deadTemporary = lockTemporary && (Number(lockTemporary[1]) === process.pid || !processAlive(Number(lockTemporary[1])));
+      if (name.startsWith('staging-') || /^current\.\d+\.tmp$/.test(name) || deadTemporary) {
         this.remove(join(folder, name));
       }
     }
@@ -293,11 +298,11 @@ class Writer {
     }
     const inCurrent = this.path(CURRENT, relative);
     if (listed && this.previous !== undefined && !lstatOrUndefined(this.io, inCurrent)) {
+      this.record(`the placeholder ${relative} in the current generation`, () => this.remove(inCurrent));
       writeNewFile(this.io, inCurrent, PLACEHOLDERS[basename(relative)] ?? '', this.durable);
-      this.record(`the placeholder ${relative} in the current generation`, () => this.io.unlinkSync(inCurrent));
     }
+    this.record(`the link ${relative}`, () => this.remove(position));
     this.io.symlinkSync(linkTarget(relative), position);
-    this.record(`the link ${relative}`, () => this.io.unlinkSync(position));
   }
 
   /** Everything before the switch: restore, stage, links. Returns the new generation's id. */
@@ -452,12 +457,23 @@ export function writeOutput(outdir: string, version: string, stacks: readonly St
       return [`${createdOutdir ?? synthFolder} (${message(e)})`];
     }
   };
-  let lock;
+  let lock: OutputLock;
   try {
     lock = acquireOutputLock(io, outdir, 'synth');
   } catch (e) {
-    if (!synthFolderExisted) undoFolders();
-    throw e;
+    if (e instanceof OutputLockedError) {
+      if (!synthFolderExisted) undoFolders();
+      throw e;
+    }
+    const leftovers = ownLockFiles(io, synthFolder);
+    if (leftovers.length === 0 && !synthFolderExisted) leftovers.push(...undoFolders());
+    throw new OutputWriteError(
+      `Cannot take the lock of ${outdir}: ${message(e)}` +
+        (leftovers.length > 0 ? `\nThe earlier output is still whole and in place, but these could not be removed: ${leftovers.join(', ')}` : ''),
+      false,
+      leftovers.length === 0,
+      leftovers,
+    );
   }
   const writer = new Writer(io, outdir, options.durable ?? true, options.leaveEmptyFolders ?? false);
   let id: string;
@@ -510,8 +526,53 @@ export function writeOutput(outdir: string, version: string, stacks: readonly St
         [],
       );
     }
+    released = true;
+    try {
+      lock.release();
+    } catch (e) {
+      throw new OutputWriteError(
+        `The new output of ${stacks.length} stacks is whole and in place in ${outdir}, but removing the lock ${lock.file} failed: ${message(e)}; remove it before the next synth.`,
+        true,
+        false,
+        [lock.file],
+      );
+    }
     return writer.summary(id);
   } finally {
-    if (!released) lock.release();
+    if (!released) {
+      try {
+        lock.release();
+      } catch {
+        // The error being thrown says more; a lock of a dead process is taken over by the next synth.
+      }
+    }
   }
+}
+
+/** Removes the lock files of this process that a failed lock attempt left in `.synth` (the lock, its temporaries); returns those it could not. */
+function ownLockFiles(io: OutputFs, folder: string): string[] {
+  const left: string[] = [];
+  let names: string[] = [];
+  try {
+    names = io.readdirSync(folder);
+  } catch {
+    return left;
+  }
+  const ours = (name: string): boolean => {
+    if (name.startsWith('lock') && name.includes(`.${process.pid}.`) && name.endsWith('.tmp')) return true;
+    if (name !== 'lock' && name !== 'lock.takeover') return false;
+    try {
+      return (JSON.parse(io.readFileSync(join(folder, name), 'utf8')) as { pid?: number }).pid === process.pid;
+    } catch {
+      return false;
+    }
+  };
+  for (const name of names.filter(ours)) {
+    try {
+      io.unlinkSync(join(folder, name));
+    } catch {
+      left.push(join(folder, name));
+    }
+  }
+  return left;
 }

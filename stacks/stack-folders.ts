@@ -1,9 +1,11 @@
 import { join } from 'path';
-import { Manifest } from 'cdktf';
 import { errorCode, OutputFs } from './output-fs';
 
+/** cdktf's names in an output directory (cdktf's `Manifest.fileName`, `Manifest.stacksFolder`, `Manifest.stackMetadataPath`), without loading cdktf (the writer starts fast). */
+export const OUTPUT_NAMES = { manifest: 'manifest.json', stacks: 'stacks', metadata: 'metadata.json' } as const;
+
 /** The files cdktf writes in a stack folder, in either mode (in the output these are links into the current generation). */
-export const SYNTHESIZED_FILES: readonly string[] = ['cdk.tf.json', 'cdk.tf', Manifest.stackMetadataPath];
+export const SYNTHESIZED_FILES: readonly string[] = ['cdk.tf.json', 'cdk.tf', OUTPUT_NAMES.metadata];
 
 /** Terraform's working files in a stack folder that `terraform init` recreates: safe to delete. */
 const TERRAFORM_WORKING_FILES: readonly string[] = ['.terraform', '.terraform.lock.hcl'];
