@@ -4,7 +4,7 @@ import stringify from 'json-stable-stringify';
 import { errorCode, lstatOrUndefined, nodeFs, OutputFs, readOrUndefined, syncDirectory, writeNewFile } from './output-fs';
 import { acquireOutputLock, OutputLock, OutputLockedError, processAlive, SYNTH_FOLDER } from './output-lock';
 import { StackFiles } from './stack-files';
-import { keptEntries, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
+import { isWriterTemporary, keptEntries, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
 
 const Manifest = { fileName: OUTPUT_NAMES.manifest, stacksFolder: OUTPUT_NAMES.stacks, stackMetadataPath: OUTPUT_NAMES.metadata } as const;
 
@@ -365,6 +365,7 @@ class Writer {
       this.removedStacks.push(name);
       return;
     }
+    for (const entry of this.io.readdirSync(folder)) if (isWriterTemporary(entry)) this.remove(join(folder, entry));
     // The retired folder gets real copies of the last synthesized files, so `terraform destroy` still works there.
     for (const file of SYNTHESIZED_FILES) {
       const position = join(folder, file);

@@ -19,6 +19,11 @@ export const RETIRED_FOLDER = 'retired';
 /** A stack name that is one safe path segment (cdktf stack ids are). */
 export const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** Whether an entry of a stack folder is a temporary file of a writer (killed runs leave them). */
+export function isWriterTemporary(name: string): boolean {
+  return WRITER_TEMPORARY.test(name);
+}
+
 /** Whether an entry of a stack folder may be deleted with the folder: synthesized files, Terraform's working files, writer temporaries. */
 export function isDisposable(name: string): boolean {
   return SYNTHESIZED_FILES.includes(name) || TERRAFORM_WORKING_FILES.includes(name) || WRITER_TEMPORARY.test(name);

@@ -1,104 +1,12 @@
-import { execFile } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { dirname, join, resolve } from 'path';
-import { nodeFs } from '../../stacks/output-fs';
 import { OutputWriteError, writeOutput } from '../../stacks/output-writer';
-import { fakeStackFiles, FakeStack, Fault, faultyFs, readerView, ReaderView, temporaryLeftovers, treeSnapshot } from '../helpers/output-faults';
+import { nodeFs } from '../../stacks/output-fs';
+import { Fault, faultyFs, fakeStackFiles, treeSnapshot } from '../helpers/output-faults';
+import { callsOfWholeRun, expectFinishedByNextRun, Layout, NEW, prepare, stateOfD, VERSION, wholeOutput } from '../helpers/output-scenario';
+import { dirname } from 'path';
+import { rmSync } from 'fs';
 
-/*
- * Fault injection into the output writer. The old output has stacks a, b, c, d (JSON) and h (HCL);
- * the new one changes a, switches b to HCL and h to JSON, adds e and drops c (only synthesized and
- * Terraform working files: deleted) and d (workspace state and a plan file: kept, moved to retired/).
- */
-const OLD: FakeStack[] = [
-  { name: 'a', tag: 'old' },
-  { name: 'b', tag: 'old' },
-  { name: 'c', tag: 'old' },
-  { name: 'd', tag: 'old' },
-  { name: 'h', hcl: true, tag: 'old' },
-];
-const NEW: FakeStack[] = [
-  { name: 'a', tag: 'new' },
-  { name: 'b', hcl: true, tag: 'new' },
-  { name: 'e', tag: 'new' },
-  { name: 'h', tag: 'new' },
-];
-const STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 3, lineage: 'd-lineage', outputs: {}, resources: [] });
-const D_STATE = join('terraform.tfstate.d', 'default', 'terraform.tfstate');
-const VERSION = '0.21.0';
-/** Where the outputs go: memory when there is /dev/shm (these tests are about order, not durability, and make thousands of files). */
-const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-
-type Layout = 'linked' | 'plain';
-
-/** An old output (written by this writer, or plain files as the earlier writer left them) with Terraform's files in the stack folders. */
-function prepare(layout: Layout): string {
-  const outdir = join(mkdtempSync(join(SCRATCH, 'pls-faults-')), 'cdktf.out');
-  const files = fakeStackFiles(OLD);
-  if (layout === 'linked') writeOutput(outdir, VERSION, files, { durable: false });
-  else {
-    // What the earlier writer (plain files) left; the manifest as this writer would write it.
-    const reference = join(mkdtempSync(join(SCRATCH, 'pls-faults-ref-')), 'cdktf.out');
-    writeOutput(reference, VERSION, files, { durable: false });
-    mkdirSync(outdir, { recursive: true });
-    writeFileSync(join(outdir, 'manifest.json'), readFileSync(join(reference, 'manifest.json')));
-    for (const stack of files) {
-      mkdirSync(join(outdir, 'stacks', stack.name), { recursive: true });
-      for (const [path, content] of Object.entries(stack.files)) writeFileSync(join(outdir, path), content);
-    }
-  }
-  for (const name of ['a', 'c', 'd']) {
-    mkdirSync(join(outdir, 'stacks', name, '.terraform', 'providers'), { recursive: true });
-    writeFileSync(join(outdir, 'stacks', name, '.terraform.lock.hcl'), '# lock');
-  }
-  mkdirSync(join(outdir, 'stacks', 'd', 'terraform.tfstate.d', 'default'), { recursive: true });
-  writeFileSync(join(outdir, 'stacks', 'd', D_STATE), STATE);
-  writeFileSync(join(outdir, 'stacks', 'd', 'tfplan'), 'PK\u0003\u0004 a saved plan');
-  return outdir;
-}
-
-const oldView = readerView(prepare('linked'));
-const newView = ((): ReaderView => {
-  const outdir = join(mkdtempSync(join(SCRATCH, 'pls-faults-new-')), 'cdktf.out');
-  writeOutput(outdir, VERSION, fakeStackFiles(NEW), { durable: false });
-  return readerView(outdir);
-})();
-
-/** 'old' or 'new' when the output reads as exactly one of them; fails the test otherwise. */
-function wholeOutput(outdir: string): 'old' | 'new' {
-  const view = readerView(outdir);
-  if (JSON.stringify(view) === JSON.stringify(oldView)) return 'old';
-  expect(view).toEqual(newView);
-  return 'new';
-}
-
-/** Where d's state is (it must never be lost): its stack folder or the retired folder, exactly once. */
-function stateOfD(outdir: string): string[] {
-  const places = [join('stacks', 'd'), ...(existsSync(join(outdir, 'retired')) ? readdirSync(join(outdir, 'retired')).map((r) => join('retired', r)) : [])];
-  return places.filter((p) => existsSync(join(outdir, p, D_STATE)) && readFileSync(join(outdir, p, D_STATE), 'utf8') === STATE);
-}
-
-/** A normal run after a fault: the new output, nothing temporary left, c deleted, d retired with its state, plan and last synthesized file. */
-function expectFinishedByNextRun(outdir: string): void {
-  writeOutput(outdir, VERSION, fakeStackFiles(NEW), { durable: false });
-  expect(wholeOutput(outdir)).toBe('new');
-  expect(temporaryLeftovers(outdir)).toEqual([]);
-  expect(existsSync(join(outdir, 'stacks', 'c'))).toBe(false);
-  expect(existsSync(join(outdir, 'stacks', 'd'))).toBe(false);
-  expect(stateOfD(outdir)).toEqual([join('retired', 'd')]);
-  expect(readFileSync(join(outdir, 'retired', 'd', 'tfplan'), 'utf8')).toContain('a saved plan');
-  expect(JSON.parse(readFileSync(join(outdir, 'retired', 'd', 'cdk.tf.json'), 'utf8'))).toEqual({ locals: { stack: 'd', tag: 'old' } });
-  expect(readFileSync(join(outdir, 'stacks', 'a', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
-  expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['a', 'b', 'e', 'h']);
-}
-
-/** The number of changing file-system calls a whole run makes over a prepared output. */
-function callsOfWholeRun(layout: Layout, durable: boolean): number {
-  const { fs, count } = faultyFs(nodeFs, Number.MAX_SAFE_INTEGER, { kind: 'kill' });
-  writeOutput(prepare(layout), VERSION, fakeStackFiles(NEW), { fs, durable });
-  return count();
-}
+// Fault injection into the output writer, in-process, at every changing file-system call; the
+// scenario is in test/helpers/output-scenario.ts, the child-process kills in test/terraform/output-kill.test.ts.
 
 describe.each<Layout>(['linked', 'plain'])('the output writer over an old output of %s files', (layout) => {
   // Flushing to disk (durable) adds calls that change nothing a reader sees; the child-process kill test in test/terraform runs with it.
@@ -183,32 +91,4 @@ describe.each<Layout>(['linked', 'plain'])('the output writer over an old output
       if (fault.kind === 'sticky') expect(seen).toContain('leftovers');
     },
   );
-
-  it('GIVEN a real SIGKILL of a child writer before each changing call, for every one of them THEN the output reads all old or all new and the next run finishes without leftovers', async () => {
-    const script = resolve(__dirname, '..', '..', 'dist', 'test', 'helpers', 'kill-writer.js');
-    const stacksFile = join(mkdtempSync(join(SCRATCH, 'pls-kill-')), 'stacks.json');
-    writeFileSync(stacksFile, JSON.stringify(NEW));
-    const run = (outdir: string, at: number): Promise<{ signal: string | null; stdout: string }> =>
-      new Promise((done) => {
-        execFile(process.execPath, [script, outdir, String(at), stacksFile], { encoding: 'utf8' }, (error, stdout) =>
-          done({ signal: (error as { signal?: string } | null)?.signal ?? null, stdout }),
-        );
-      });
-    const outcomes = { old: 0, new: 0 };
-    // Two children at a time (the machine has two cores).
-    const points = [...Array(total + 1).keys()];
-    for (let i = 0; i < points.length; i += 2) {
-      const batch = points.slice(i, i + 2).map((at) => ({ at, outdir: prepare(layout) }));
-      const results = await Promise.all(batch.map(({ at, outdir }) => run(outdir, at)));
-      batch.forEach(({ at, outdir }, j) => {
-        expect(results[j].signal).toBe(at < total ? 'SIGKILL' : null);
-        if (at === total) expect(Number(results[j].stdout)).toBe(total);
-        outcomes[wholeOutput(outdir)] += 1;
-        expect(stateOfD(outdir)).toHaveLength(1);
-        expectFinishedByNextRun(outdir);
-      });
-    }
-    expect(outcomes.old).toBeGreaterThan(0);
-    expect(outcomes.new).toBeGreaterThan(0);
-  });
 });
