@@ -5,7 +5,7 @@ import { stackName } from './environment-stack';
 import { synthesizeFleet, synthThreads } from './fleet-synth';
 import { checkStatePaths, OutputDirectoryError, outputDirectory } from './output-dir';
 import { OutputLockedError } from './output-lock';
-import { OutputWriteError, WriteSummary } from './output-writer';
+import { OutputWriteError, WriteOptions, WriteSummary } from './output-writer';
 
 /** Where the entry writes what it says. */
 export interface SynthOutput {
@@ -50,9 +50,9 @@ export function describeFolders(summary: WriteSummary, shown: string): string {
  * threads (default: one per core for large fleets, see `synthThreads`). On an error before the
  * output switched it prints what and where and that nothing was written (when true; else exactly
  * what is left) and resolves to 1; an error after the switch says the new output is in place and
- * what failed (1); otherwise 0.
+ * what failed (1); otherwise 0. `write` are options of the writer (tests inject faults through its `fs`).
  */
-export async function runSynth(env: NodeJS.ProcessEnv, out: SynthOutput, cwd = process.cwd()): Promise<number> {
+export async function runSynth(env: NodeJS.ProcessEnv, out: SynthOutput, cwd = process.cwd(), write: WriteOptions = {}): Promise<number> {
   const file = resolve(cwd, env.STACKS_CONFIG ?? 'stacks/config/default.json');
   const shown = env.CDKTF_OUTDIR ?? 'cdktf.out';
   try {
@@ -61,7 +61,7 @@ export async function runSynth(env: NodeJS.ProcessEnv, out: SynthOutput, cwd = p
     checkStatePaths(config, outdir, file);
     const options = { hcl: env.SYNTH_HCL_OUTPUT === 'true' };
     const threads = synthThreads(config.environments.length, env.SYNTH_THREADS);
-    const summary = await synthesizeFleet(config, outdir, options, threads, { leaveEmptyFolders: runByCdktfCli(env) });
+    const summary = await synthesizeFleet(config, outdir, options, threads, { leaveEmptyFolders: runByCdktfCli(env), ...write });
     const names = config.environments.flatMap((e) => [stackName(e, 'app'), stackName(e, 'admin')]);
     out.stdout(`Synthesized ${names.length} stacks from ${file} into ${shown}/stacks: ${names.join(', ')}\n`);
     out.stdout(describeFolders(summary, shown));
