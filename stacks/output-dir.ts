@@ -48,13 +48,16 @@ export function outputDirectory(value: string | undefined, cwd: string): string 
   const outdir = physicalPath(resolve(cwd, value ?? 'cdktf.out'));
   const workingDirectory = physicalPath(cwd);
   if (within(workingDirectory, outdir)) {
-    const what = outdir === workingDirectory ? 'the working directory' : dirname(outdir) === outdir ? 'the root directory' : 'an ancestor of the working directory';
+    const what =
+      outdir === workingDirectory ? 'the working directory' : dirname(outdir) === outdir ? 'the root directory' : 'an ancestor of the working directory';
     throw new OutputDirectoryError(
       `CDKTF_OUTDIR=${value} is ${what} (${outdir}); expected a directory of its own for the synthesized output, such as cdktf.out (the synth replaces manifest.json and stacks/ there)`,
     );
   }
   if (dirname(outdir) === outdir) {
-    throw new OutputDirectoryError(`CDKTF_OUTDIR=${value} is the root directory; expected a directory of its own for the synthesized output, such as cdktf.out`);
+    throw new OutputDirectoryError(
+      `CDKTF_OUTDIR=${value} is the root directory; expected a directory of its own for the synthesized output, such as cdktf.out`,
+    );
   }
   if (!existsSync(outdir)) return outdir;
   if (!lstatSync(outdir).isDirectory()) {
@@ -83,7 +86,17 @@ export function checkStatePaths(config: StacksConfig, outdir: string, source: st
     if (path === undefined) return;
     for (const side of ['app', 'admin'] as const) {
       const name = stackName(env, side);
-      const state = physicalPath(resolve(physicalOutdir, Manifest.stacksFolder, name, path.replace(/\{stack\}/g, name).split(/[\\/]/).join(sep)));
+      const state = physicalPath(
+        resolve(
+          physicalOutdir,
+          Manifest.stacksFolder,
+          name,
+          path
+            .replace(/\{stack\}/g, name)
+            .split(/[\\/]/)
+            .join(sep),
+        ),
+      );
       if (within(state, physicalOutdir)) {
         problems.push(
           `environments[${i}].backend.local.path: found ${JSON.stringify(path)}, which puts the state of stack ${name} at ${state}, inside the output directory ${physicalOutdir}; expected a path outside the output directory (the synth replaces what is there)`,

@@ -408,6 +408,8 @@ class Writer {
     for (const generation of this.io.readdirSync(this.path(GENERATIONS))) {
       if (generation !== id) this.remove(this.path(GENERATIONS, generation));
     }
+    const retired = this.path(RETIRED_FOLDER);
+    if (this.restoredStacks.length > 0 && this.io.readdirSync(retired).length === 0) this.io.rmdirSync(retired);
   }
 
   /** Switches to the new generation; from here on the new output is in place. */

@@ -29,7 +29,8 @@ export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
 /** What the writer did with the folders of removed stacks, for the user (empty when nothing). */
 export function describeFolders(summary: WriteSummary, shown: string): string {
   const lines: string[] = [];
-  for (const name of summary.restoredStacks) lines.push(`Stack ${name} is in the config again: moved its kept folder back from retired/${name} to ${shown}/stacks/${name}.\n`);
+  for (const name of summary.restoredStacks)
+    lines.push(`Stack ${name} is in the config again: moved its kept folder back from retired/${name} to ${shown}/stacks/${name}.\n`);
   if (summary.removedStacks.length > 0) {
     lines.push(`Removed the folders of stacks no longer in the config (only synthesized and Terraform working files): ${summary.removedStacks.join(', ')}\n`);
   }

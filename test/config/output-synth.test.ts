@@ -145,7 +145,9 @@ describe('the folders of removed environments', () => {
     // Back in the config: the kept folder (and its state) comes back.
     const back = await synth(cwd, env);
     expect(back.code).toBe(0);
-    expect(back.stdout).toContain('Stack env-002-app-vpc is in the config again: moved its kept folder back from retired/env-002-app-vpc to cdktf.out/stacks/env-002-app-vpc.');
+    expect(back.stdout).toContain(
+      'Stack env-002-app-vpc is in the config again: moved its kept folder back from retired/env-002-app-vpc to cdktf.out/stacks/env-002-app-vpc.',
+    );
     expect(readFileSync(join(app, 'terraform.tfstate.d', 'default', 'terraform.tfstate'), 'utf8')).toBe(STATE);
     expect(readFileSync(join(app, 'cdk.tf.json'), 'utf8')).toBe(lastSynthesized);
     expect(existsSync(retired)).toBe(false);

@@ -57,7 +57,8 @@ export function readerView(outdir: string): ReaderView {
       }
       // A dangling link would make Terraform fail: readFileSync throws and the test fails with it.
       const content = readFileSync(path, 'utf8');
-      const own = `${entry.workingDirectory}/${file}` === entry.synthesizedStackPath || (file === 'metadata.json' && entry.synthesizedStackPath.endsWith('/cdk.tf'));
+      const own =
+        `${entry.workingDirectory}/${file}` === entry.synthesizedStackPath || (file === 'metadata.json' && entry.synthesizedStackPath.endsWith('/cdk.tf'));
       if (!own && (content === '' || content === '{}')) continue;
       files[file] = content;
     }
@@ -135,9 +136,7 @@ export function faultyFs(base: OutputFs, at: number, fault: Fault): { fs: Output
             dead = true;
             throw new Killed(`killed at call ${index} (${property})`);
           }
-          const fails =
-            hit &&
-            ((fault.kind === 'once' && index === at) || fault.kind === 'sticky' || (fault.kind === 'full' && WRITING.has(property)));
+          const fails = hit && ((fault.kind === 'once' && index === at) || fault.kind === 'sticky' || (fault.kind === 'full' && WRITING.has(property)));
           if (fails) throw Object.assign(new Error(`${fault.code}: injected at call ${index} (${property} ${String(args[0])})`), { code: fault.code });
         }
         return original.apply(target, args);

@@ -98,4 +98,3 @@ export function callsOfWholeRun(layout: Layout, durable: boolean): number {
   writeOutput(prepare(layout), VERSION, fakeStackFiles(NEW), { fs, durable });
   return count();
 }
-

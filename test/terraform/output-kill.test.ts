@@ -62,7 +62,10 @@ describe('the output writer killed with SIGKILL', () => {
       });
     const exit = (child: ChildProcess): Promise<number | string> =>
       new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
-    const digest = (): string => createHash('sha256').update(JSON.stringify(readerView(outdir))).digest('hex');
+    const digest = (): string =>
+      createHash('sha256')
+        .update(JSON.stringify(readerView(outdir)))
+        .digest('hex');
 
     expect(await exit(synth(oldConfig, false))).toBe(0);
     const oldDigest = digest();
