@@ -399,6 +399,11 @@ class Writer {
       }
     }
     for (const aside of this.displaced) this.remove(aside);
+    // Temporaries and set-aside files a killed run left in the stack folders.
+    for (const stack of stacks) {
+      const folder = this.path(stack.manifest.workingDirectory);
+      for (const entry of this.io.readdirSync(folder)) if (isWriterTemporary(entry)) this.remove(join(folder, entry));
+    }
     const stacksFolder = this.path(Manifest.stacksFolder);
     for (const name of this.io.readdirSync(stacksFolder).sort()) {
       if (names.has(name) || !STACK_NAME.test(name) || !lstatOrUndefined(this.io, join(stacksFolder, name))?.isDirectory()) continue;

@@ -8,7 +8,8 @@ import { fakeStackFiles, FakeStack, faultyFs, readerView, ReaderView, temporaryL
 /*
  * Fault injection into the output writer. The old output has stacks a, b, c, d (JSON) and h (HCL);
  * the new one changes a, switches b to HCL and h to JSON, adds e and drops c (only synthesized and
- * Terraform working files: deleted) and d (workspace state and a plan file: kept, moved to retired/).
+ * Terraform working files: deleted) and d (workspace state and a plan file: kept, moved to retired/),
+ * and brings back r, whose folder (with its state) an earlier synth moved to retired/.
  */
 export const OLD: FakeStack[] = [
   { name: 'a', tag: 'old' },
@@ -22,9 +23,11 @@ export const NEW: FakeStack[] = [
   { name: 'b', hcl: true, tag: 'new' },
   { name: 'e', tag: 'new' },
   { name: 'h', tag: 'new' },
+  { name: 'r', tag: 'new' },
 ];
 const STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 3, lineage: 'd-lineage', outputs: {}, resources: [] });
 const D_STATE = join('terraform.tfstate.d', 'default', 'terraform.tfstate');
+const R_STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 9, lineage: 'r-lineage', outputs: {}, resources: [] });
 export const VERSION = '0.21.0';
 /** Where the outputs go: memory when there is /dev/shm (these tests are about order, not durability, and make thousands of files). */
 export const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -38,10 +41,13 @@ export function prepare(layout: Layout): string {
   if (layout === 'linked') writeOutput(outdir, VERSION, files, { durable: false });
   else {
     // What the earlier writer (plain files) left; the manifest as this writer would write it.
-    const reference = join(mkdtempSync(join(SCRATCH, 'pls-faults-ref-')), 'cdktf.out');
-    writeOutput(reference, VERSION, files, { durable: false });
+    if (plainManifest === undefined) {
+      const reference = join(mkdtempSync(join(SCRATCH, 'pls-faults-ref-')), 'cdktf.out');
+      writeOutput(reference, VERSION, files, { durable: false });
+      plainManifest = readFileSync(join(reference, 'manifest.json'), 'utf8');
+    }
     mkdirSync(outdir, { recursive: true });
-    writeFileSync(join(outdir, 'manifest.json'), readFileSync(join(reference, 'manifest.json')));
+    writeFileSync(join(outdir, 'manifest.json'), plainManifest);
     for (const stack of files) {
       mkdirSync(join(outdir, 'stacks', stack.name), { recursive: true });
       for (const [path, content] of Object.entries(stack.files)) writeFileSync(join(outdir, path), content);
@@ -54,8 +60,13 @@ export function prepare(layout: Layout): string {
   mkdirSync(join(outdir, 'stacks', 'd', 'terraform.tfstate.d', 'default'), { recursive: true });
   writeFileSync(join(outdir, 'stacks', 'd', D_STATE), STATE);
   writeFileSync(join(outdir, 'stacks', 'd', 'tfplan'), 'PK\u0003\u0004 a saved plan');
+  mkdirSync(join(outdir, 'retired', 'r'), { recursive: true });
+  writeFileSync(join(outdir, 'retired', 'r', 'terraform.tfstate'), R_STATE);
+  writeFileSync(join(outdir, 'retired', 'r', 'cdk.tf.json'), JSON.stringify({ locals: { stack: 'r', tag: 'older' } }));
   return outdir;
 }
+
+let plainManifest: string | undefined;
 
 export const oldView = readerView(prepare('linked'));
 export const newView = ((): ReaderView => {
@@ -72,10 +83,16 @@ export function wholeOutput(outdir: string): 'old' | 'new' {
   return 'new';
 }
 
-/** Where d's state is (it must never be lost): its stack folder or the retired folder, exactly once. */
+/** The folders that hold the state of `name` (d or r): its stack folder, or one under retired/. */
+function stateOf(outdir: string, name: 'd' | 'r'): string[] {
+  const [file, content] = name === 'd' ? [D_STATE, STATE] : ['terraform.tfstate', R_STATE];
+  const places = [join('stacks', name), ...(existsSync(join(outdir, 'retired')) ? readdirSync(join(outdir, 'retired')).map((r) => join('retired', r)) : [])];
+  return places.filter((p) => existsSync(join(outdir, p, file)) && readFileSync(join(outdir, p, file), 'utf8') === content);
+}
+
+/** Where the states of d and r are (they must never be lost nor doubled): exactly one folder each. */
 export function stateOfD(outdir: string): string[] {
-  const places = [join('stacks', 'd'), ...(existsSync(join(outdir, 'retired')) ? readdirSync(join(outdir, 'retired')).map((r) => join('retired', r)) : [])];
-  return places.filter((p) => existsSync(join(outdir, p, D_STATE)) && readFileSync(join(outdir, p, D_STATE), 'utf8') === STATE);
+  return [...stateOf(outdir, 'd'), ...stateOf(outdir, 'r')];
 }
 
 /** A normal run after a fault: the new output, nothing temporary left, c deleted, d retired with its state, plan and last synthesized file. */
@@ -85,11 +102,13 @@ export function expectFinishedByNextRun(outdir: string): void {
   expect(temporaryLeftovers(outdir)).toEqual([]);
   expect(existsSync(join(outdir, 'stacks', 'c'))).toBe(false);
   expect(existsSync(join(outdir, 'stacks', 'd'))).toBe(false);
-  expect(stateOfD(outdir)).toEqual([join('retired', 'd')]);
+  expect(stateOfD(outdir)).toEqual([join('retired', 'd'), join('stacks', 'r')]);
+  expect(readdirSync(join(outdir, 'retired'))).toEqual(['d']);
   expect(readFileSync(join(outdir, 'retired', 'd', 'tfplan'), 'utf8')).toContain('a saved plan');
   expect(JSON.parse(readFileSync(join(outdir, 'retired', 'd', 'cdk.tf.json'), 'utf8'))).toEqual({ locals: { stack: 'd', tag: 'old' } });
   expect(readFileSync(join(outdir, 'stacks', 'a', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
-  expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['a', 'b', 'e', 'h']);
+  expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['a', 'b', 'e', 'h', 'r']);
+  expect(readdirSync(join(outdir, 'stacks', 'r')).sort()).toEqual(['cdk.tf.json', 'terraform.tfstate']);
 }
 
 /** The number of changing file-system calls a whole run makes over a prepared output. */

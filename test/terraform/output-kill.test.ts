@@ -35,7 +35,7 @@ describe('the output writer killed with SIGKILL', () => {
         expect(results[j].signal).toBe(at < total ? 'SIGKILL' : null);
         if (at === total) expect(Number(results[j].stdout)).toBe(total);
         outcomes[wholeOutput(outdir)] += 1;
-        expect(stateOfD(outdir)).toHaveLength(1);
+        expect(stateOfD(outdir)).toHaveLength(2);
         expectFinishedByNextRun(outdir);
         rmSync(resolve(outdir, '..'), { recursive: true, force: true });
       });
