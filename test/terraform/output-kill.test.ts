@@ -71,7 +71,7 @@ describe('the output writer killed with SIGKILL', () => {
     const oldDigest = digest();
     // Kill while writing: once the staging generation appears, after a random number of its files.
     const seen: string[] = [];
-    for (let kill = 0; kill < 3; kill += 1) {
+    for (let kill = 0; kill < 2; kill += 1) {
       const child = synth(newConfig, true);
       const exited = exit(child);
       const limit = Math.floor(Math.random() * 1200);
