@@ -1,4 +1,4 @@
-import { basename, join } from 'path';
+import { basename, dirname, join } from 'path';
 import type { StackManifest } from 'cdktf';
 import stringify from 'json-stable-stringify';
 import { errorCode, lstatOrUndefined, nodeFs, OutputFs, readOrUndefined, syncDirectory, writeNewFile } from './output-fs';
@@ -164,7 +164,7 @@ class Writer {
     this.io.renameSync(temporary, this.path(relative));
   }
 
-  /** Removes what killed runs left in `.synth`: staging generations, temporary links, lock temporaries of dead processes. */
+  /** Removes what killed runs left in `.synth` (staging generations, temporary links, lock temporaries of dead processes) and beside manifest.json. */
   recover(): void {
     const folder = this.path(SYNTH_FOLDER);
     for (const name of this.io.readdirSync(folder)) {
@@ -175,6 +175,8 @@ class Writer {
         this.remove(join(folder, name));
       }
     }
+    // A temporary link of a killed conversion of manifest.json.
+    for (const name of this.io.readdirSync(this.outdir)) if (/^\.\d+\.tmp$/.test(name)) this.remove(this.path(name));
     this.previous = this.currentId();
   }
 
@@ -249,8 +251,8 @@ class Writer {
   private stage(version: string, stacks: readonly StackFiles[]): string {
     const id = newId();
     const staging = this.path(SYNTH_FOLDER, `staging-${id}`);
-    this.io.mkdirSync(join(staging, Manifest.stacksFolder), { recursive: true });
     this.record(`the staging generation ${SYNTH_FOLDER}/staging-${id}`, () => this.remove(staging));
+    this.io.mkdirSync(join(staging, Manifest.stacksFolder), { recursive: true });
     for (const stack of stacks) {
       const folder = join(staging, stack.manifest.workingDirectory);
       this.io.mkdirSync(folder);
@@ -298,6 +300,11 @@ class Writer {
     }
     const inCurrent = this.path(CURRENT, relative);
     if (listed && this.previous !== undefined && !lstatOrUndefined(this.io, inCurrent)) {
+      const parent = dirname(inCurrent);
+      if (!lstatOrUndefined(this.io, parent)) {
+        this.record(`the folder ${dirname(relative)} in the current generation`, () => this.remove(parent));
+        this.io.mkdirSync(parent, { recursive: true });
+      }
       this.record(`the placeholder ${relative} in the current generation`, () => this.remove(inCurrent));
       writeNewFile(this.io, inCurrent, PLACEHOLDERS[basename(relative)] ?? '', this.durable);
     }
