@@ -75,7 +75,7 @@ describe('the output synthesizeToDirectory writes', () => {
     expect(readFileSync(join(out, 'stacks', 'app-vpc', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
   });
 
-  it('GIVEN an earlier output of more stacks THEN the stacks no longer in the config are removed and the others rewritten only where changed', () => {
+  it('GIVEN an earlier output of more stacks THEN the folders of stacks no longer in the config are removed (they hold only synthesized files) and the output is what a fresh synth writes', () => {
     const out = tempOut();
     synthesizeToDirectory(twoEnvironments(['dev', 'prod']), out);
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev-admin-vpc', 'dev-app-vpc', 'prod-admin-vpc', 'prod-app-vpc']);

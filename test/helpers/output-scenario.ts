@@ -11,6 +11,7 @@ import { fakeStackFiles, FakeStack, faultyFs, readerView, ReaderView, temporaryL
  * Terraform working files: deleted) and d (workspace state and a plan file: kept, moved to retired/),
  * and brings back r, whose folder (with its state) an earlier synth moved to retired/.
  */
+/** The stacks of the old output. */
 export const OLD: FakeStack[] = [
   { name: 'a', tag: 'old' },
   { name: 'b', tag: 'old' },
@@ -18,6 +19,7 @@ export const OLD: FakeStack[] = [
   { name: 'd', tag: 'old' },
   { name: 'h', hcl: true, tag: 'old' },
 ];
+/** The stacks the writer under test writes. */
 export const NEW: FakeStack[] = [
   { name: 'a', tag: 'new' },
   { name: 'b', hcl: true, tag: 'new' },
@@ -28,10 +30,12 @@ export const NEW: FakeStack[] = [
 const STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 3, lineage: 'd-lineage', outputs: {}, resources: [] });
 const D_STATE = join('terraform.tfstate.d', 'default', 'terraform.tfstate');
 const R_STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 9, lineage: 'r-lineage', outputs: {}, resources: [] });
+/** The cdktf version the manifests name. */
 export const VERSION = '0.21.0';
 /** Where the outputs go: memory when there is /dev/shm (these tests are about order, not durability, and make thousands of files). */
 export const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
+/** How the old output is stored: links into generations (this writer), or plain files (the earlier writer). */
 export type Layout = 'linked' | 'plain';
 
 /** An old output (written by this writer, or plain files as the earlier writer left them) with Terraform's files in the stack folders. */
@@ -68,7 +72,9 @@ export function prepare(layout: Layout): string {
 
 let plainManifest: string | undefined;
 
+/** What a reader sees of the old and of the new output. */
 export const oldView = readerView(prepare('linked'));
+/** See {@link oldView}. */
 export const newView = ((): ReaderView => {
   const outdir = join(mkdtempSync(join(SCRATCH, 'pls-faults-new-')), 'cdktf.out');
   writeOutput(outdir, VERSION, fakeStackFiles(NEW), { durable: false });
