@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { hostname } from 'os';
 import { join } from 'path';
 import { errorCode, OutputFs, readOrUndefined, writeNewFile } from './output-fs';
@@ -10,6 +11,26 @@ export interface LockHolder {
   readonly started: string;
   /** What the holder does (`synth`, `prune`). */
   readonly command: string;
+  /** The holder's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), where there is /proc: tells a reused pid from the holder. */
+  readonly processStart?: string;
+}
+
+/** Field 22 of /proc/<pid>/stat (the process's start time in clock ticks since boot), or undefined without /proc. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces; the fields after it start at field 3.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that took a lock still runs: its pid is alive and, where both are known, started when the holder did. */
+function holderAlive(holder: LockHolder): boolean {
+  if (!processAlive(holder.pid)) return false;
+  const now = processStart(holder.pid);
+  return holder.processStart === undefined || now === undefined || now === holder.processStart;
 }
 
 /** The lock of an output directory is held by a live process: the writer refuses rather than mix two outputs. */
@@ -77,14 +98,15 @@ function createExclusive(io: OutputFs, file: string, text: string): boolean {
 /**
  * Takes the lock `<outdir>/.synth/lock` (created exclusively, holding pid, host, start time and
  * command). A live holder makes it throw {@link OutputLockedError} naming who and since when; the
- * lock of a dead process of this host (a killed synth) is taken over, under a second exclusive
+ * lock of a dead process of this host (a killed synth; a reused pid is told apart by its start
+ * time where there is /proc) is taken over, under a second exclusive
  * file so that two takers cannot both win.
  */
 export function acquireOutputLock(io: OutputFs, outdir: string, command: string): OutputLock {
   const folder = join(outdir, SYNTH_FOLDER);
   io.mkdirSync(folder, { recursive: true });
   const file = join(folder, 'lock');
-  const mine: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command };
+  const mine: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command, processStart: processStart(process.pid) };
   const text = JSON.stringify(mine);
   const lock = (tookOver: LockHolder | undefined): OutputLock => ({
     file,
@@ -102,12 +124,12 @@ export function acquireOutputLock(io: OutputFs, outdir: string, command: string)
     throw new OutputLockedError(file, parseHolder(readOrUndefined(io, file)));
   }
   // A lock of this very process is stale too: the writer takes it and gives it back in one synchronous call, from one thread.
-  const stale = holder && holder.hostname === hostname() && (holder.pid === process.pid || !processAlive(holder.pid));
+  const stale = holder && holder.hostname === hostname() && (holder.pid === process.pid || !holderAlive(holder));
   if (!holder || !stale) throw new OutputLockedError(file, holder);
   // A dead holder on this host: take over under the takeover lock.
   const takeover = `${file}.takeover`;
   const takeoverHolder = parseHolder(readOrUndefined(io, takeover));
-  if (takeoverHolder && takeoverHolder.hostname === hostname() && (takeoverHolder.pid === process.pid || !processAlive(takeoverHolder.pid))) {
+  if (takeoverHolder && takeoverHolder.hostname === hostname() && (takeoverHolder.pid === process.pid || !holderAlive(takeoverHolder))) {
     try {
       io.unlinkSync(takeover);
     } catch (e) {

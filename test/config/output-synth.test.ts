@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkS
 import { hostname, tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { nodeFs } from '../../stacks/output-fs';
+import { processStart } from '../../stacks/output-lock';
 import { runSynth } from '../../stacks/run-synth';
 import { fleetConfig, writeFleetConfig } from '../../tools/bench/fleet-config';
 import { main as prune } from '../../tools/prune';
@@ -237,6 +238,17 @@ describe('I/O errors and other writers, through the synth entry', () => {
     writeFileSync(lock, JSON.stringify({ pid: dead, hostname: hostname(), started: '2026-12-03T13:00:00.000Z', command: 'synth' }));
     expect((await synth(cwd, { STACKS_CONFIG: 'fleet-1.json' })).code).toBe(0);
     expect(existsSync(lock)).toBe(false);
+
+    // A live pid that started after the holder did is another process (the pid was reused): taken over too.
+    const start = processStart(parent);
+    if (start !== undefined) {
+      writeFileSync(
+        lock,
+        JSON.stringify({ pid: parent, hostname: hostname(), started: '2026-12-03T13:00:00.000Z', command: 'synth', processStart: `${start}1` }),
+      );
+      expect((await synth(cwd, { STACKS_CONFIG: 'fleet-1.json' })).code).toBe(0);
+      expect(existsSync(lock)).toBe(false);
+    }
   });
 
   it('GIVEN two synth processes started at once into one output directory THEN each succeeds or is refused with the lock message, and the output is whole: one of the two', async () => {
