@@ -28,7 +28,11 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = { 'cdk.tf': '', 'cdk.tf.j
 export interface WriteOptions {
   /** The file-system calls (tests wrap them to inject faults). @default node's fs */
   readonly fs?: OutputFs;
-  /** Flush every file and folder of the new generation to disk before the switch, so a power loss also leaves the old or the new output. @default true */
+  /**
+   * Flush every file and folder of the new generation to disk before the switch, so that a power
+   * loss (not only a killed process) also leaves the old or the new output. It doubles the time of
+   * writing (about 1 s more for 200 stacks on a slow disk). @default false
+   */
   readonly durable?: boolean;
   /**
    * Leave an empty folder where the folder of a removed stack was. The cdktf CLI lists the stack
@@ -53,6 +57,8 @@ export interface WriteSummary {
   readonly generation: string;
   /** Files written into the new generation. */
   readonly written: number;
+  /** Files of the new generation hard-linked from the current one (same content). */
+  readonly unchanged: number;
   /** Folders of removed stacks deleted (they held only synthesized and Terraform working files). */
   readonly removedStacks: readonly string[];
   /** Folders of removed stacks kept, under `retired/`. */
@@ -115,6 +121,7 @@ class Writer {
   private readonly displaced: string[] = [];
   private converted = false;
   private written = 0;
+  private unchanged = 0;
   private previous: string | undefined;
 
   constructor(
@@ -258,8 +265,15 @@ class Writer {
       this.io.mkdirSync(folder);
       const own = new Set(Object.keys(stack.files).map((p) => basename(p)));
       for (const [path, content] of Object.entries(stack.files)) {
-        writeNewFile(this.io, join(staging, path), content, this.durable);
-        this.written += 1;
+        // A file the current generation already holds with this content is hard-linked, not written again.
+        const current = this.path(CURRENT, path);
+        if (this.previous !== undefined && readOrUndefined(this.io, current) === content && lstatOrUndefined(this.io, current)?.isFile()) {
+          this.io.linkSync(current, join(staging, path));
+          this.unchanged += 1;
+        } else {
+          writeNewFile(this.io, join(staging, path), content, this.durable);
+          this.written += 1;
+        }
       }
       // A link of the other mode stays until after the switch; it must read as nothing meanwhile.
       for (const name of SYNTHESIZED_FILES) {
@@ -433,6 +447,7 @@ class Writer {
     return {
       generation: id,
       written: this.written,
+      unchanged: this.unchanged,
       removedStacks: this.removedStacks,
       retiredStacks: this.retiredStacks,
       restoredStacks: this.restoredStacks,
@@ -490,7 +505,7 @@ export function writeOutput(outdir: string, version: string, stacks: readonly St
       leftovers,
     );
   }
-  const writer = new Writer(io, outdir, options.durable ?? true, options.leaveEmptyFolders ?? false);
+  const writer = new Writer(io, outdir, options.durable ?? false, options.leaveEmptyFolders ?? false);
   let id: string;
   let released = false;
   try {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
@@ -66,10 +66,13 @@ describe('the output synthesizeToDirectory writes', () => {
     const stackFile = join(out, 'stacks', 'app-vpc', 'cdk.tf.json');
     expect(readlinkSync(stackFile)).toBe('../../.synth/current/stacks/app-vpc/cdk.tf.json');
     const link = lstatSync(stackFile);
+    const target = statSync(stackFile);
     mkdirSync(join(out, 'stacks', 'app-vpc', '.terraform'));
     writeFileSync(join(out, 'stacks', 'app-vpc', '.terraform.lock.hcl'), '# lock');
     synthesizeToDirectory(defaultConfig(), out);
     expect(lstatSync(stackFile).ino).toBe(link.ino);
+    // Unchanged content is hard-linked from the generation before, not written again.
+    expect(statSync(stackFile).ino).toBe(target.ino);
     expect(readdirSync(join(out, '.synth', 'generations'))).toHaveLength(1);
     expect(existsSync(join(out, 'stacks', 'app-vpc', '.terraform'))).toBe(true);
     expect(readFileSync(join(out, 'stacks', 'app-vpc', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');

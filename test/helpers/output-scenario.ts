@@ -9,7 +9,8 @@ import { fakeStackFiles, FakeStack, faultyFs, readerView, ReaderView, temporaryL
  * Fault injection into the output writer. The old output has stacks a, b, c, d (JSON) and h (HCL);
  * the new one changes a, switches b to HCL and h to JSON, adds e and drops c (only synthesized and
  * Terraform working files: deleted) and d (workspace state and a plan file: kept, moved to retired/),
- * and brings back r, whose folder (with its state) an earlier synth moved to retired/.
+ * brings back r, whose folder (with its state) an earlier synth moved to retired/, and keeps u as it was
+ * (its file is hard-linked into the new generation).
  */
 /** The stacks of the old output. */
 export const OLD: FakeStack[] = [
@@ -18,6 +19,7 @@ export const OLD: FakeStack[] = [
   { name: 'c', tag: 'old' },
   { name: 'd', tag: 'old' },
   { name: 'h', hcl: true, tag: 'old' },
+  { name: 'u', tag: 'same' },
 ];
 /** The stacks the writer under test writes. */
 export const NEW: FakeStack[] = [
@@ -26,6 +28,7 @@ export const NEW: FakeStack[] = [
   { name: 'e', tag: 'new' },
   { name: 'h', tag: 'new' },
   { name: 'r', tag: 'new' },
+  { name: 'u', tag: 'same' },
 ];
 const STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 3, lineage: 'd-lineage', outputs: {}, resources: [] });
 const D_STATE = join('terraform.tfstate.d', 'default', 'terraform.tfstate');
@@ -113,7 +116,7 @@ export function expectFinishedByNextRun(outdir: string): void {
   expect(readFileSync(join(outdir, 'retired', 'd', 'tfplan'), 'utf8')).toContain('a saved plan');
   expect(JSON.parse(readFileSync(join(outdir, 'retired', 'd', 'cdk.tf.json'), 'utf8'))).toEqual({ locals: { stack: 'd', tag: 'old' } });
   expect(readFileSync(join(outdir, 'stacks', 'a', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
-  expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['a', 'b', 'e', 'h', 'r']);
+  expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['a', 'b', 'e', 'h', 'r', 'u']);
   expect(readdirSync(join(outdir, 'stacks', 'r')).sort()).toEqual(['cdk.tf.json', 'terraform.tfstate']);
 }
 
