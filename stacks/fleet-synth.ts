@@ -104,7 +104,7 @@ const HEAD_START_ENVIRONMENTS = 24;
  * and this thread writes the output once all have succeeded. The output is byte-identical whatever
  * the threads; on any failure nothing is written and the error is the one a one-thread synth
  * raises (the first construction error, else the first synthesis error, in config order).
- * `write` are the writer's options (default: node's fs, not flushed to disk, no empty folders left).
+ * `write` are the writer's options (default: node's fs, flushed to disk, no empty folders left).
  */
 export async function synthesizeFleet(
   config: StacksConfig,

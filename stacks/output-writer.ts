@@ -10,7 +10,9 @@ const Manifest = { fileName: OUTPUT_NAMES.manifest, stacksFolder: OUTPUT_NAMES.s
 
 /*
  * The output layout. Each synth writes a complete generation, `.synth/generations/<id>/`
- * (manifest.json and stacks/<name>/<files>), and then switches the symlink `.synth/current` to it
+ * (manifest.json, and `<file>/<stack>` for each synthesized file of each stack: one folder per file
+ * name rather than per stack, so a synth of 600 stacks creates and removes 3 folders, not 600),
+ * and then switches the symlink `.synth/current` to it
  * with one rename. `manifest.json` and every synthesized file under `stacks/<name>/` are relative
  * links through `.synth/current`, the same link every synth, so a reader (Terraform, a pipeline,
  * the cdktf CLI) sees the whole old output until the switch and the whole new one after it, and
@@ -29,9 +31,10 @@ export interface WriteOptions {
   /** The file-system calls (tests wrap them to inject faults). @default node's fs */
   readonly fs?: OutputFs;
   /**
-   * Flush every file and folder of the new generation to disk before the switch, so that a power
-   * loss (not only a killed process) also leaves the old or the new output. It doubles the time of
-   * writing (about 1 s more for 200 stacks on a slow disk). @default false
+   * Flush the new files and the folders of the new generation to disk before the switch, so that a
+   * power loss (not only a killed process) also leaves the old or the new output. Unchanged files
+   * are hard-linked and need no flush: about 0.05 s more for 200 unchanged stacks, 0.2 s for 200
+   * changed ones on this disk. @default true
    */
   readonly durable?: boolean;
   /**
@@ -87,10 +90,16 @@ export class OutputWriteError extends Error {
   }
 }
 
-/** A relative link target through `.synth/current` for a path of the output (`manifest.json`, `stacks/<name>/<file>`). */
+/** Where a path of the output (`manifest.json`, `stacks/<name>/<file>`) is in a generation: `manifest.json`, `<file>/<name>`. */
+export function inGeneration(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts.length === 3 && parts[0] === Manifest.stacksFolder ? `${parts[2]}/${parts[1]}` : parts.join('/');
+}
+
+/** The relative link target through `.synth/current` for a path of the output (`manifest.json` → `.synth/current/manifest.json`, `stacks/<name>/<file>` → `../../.synth/current/<file>/<name>`). */
 export function linkTarget(path: string): string {
   const parts = path.split(/[\\/]/);
-  return [...parts.slice(1).map(() => '..'), SYNTH_FOLDER, 'current', ...parts].join('/');
+  return [...parts.slice(1).map(() => '..'), SYNTH_FOLDER, 'current', inGeneration(path)].join('/');
 }
 
 /** The stacks the manifest at `file` lists (none when it is missing or unreadable). */
@@ -214,8 +223,8 @@ class Writer {
     for (const position of this.positions()) {
       const content = readOrUndefined(this.io, this.path(position));
       if (content === undefined) continue;
-      this.io.mkdirSync(join(staging, position, '..'), { recursive: true });
-      writeNewFile(this.io, join(staging, position), content, this.durable);
+      this.io.mkdirSync(dirname(join(staging, inGeneration(position))), { recursive: true });
+      writeNewFile(this.io, join(staging, inGeneration(position)), content, this.durable);
     }
     this.io.mkdirSync(staging, { recursive: true });
     this.io.mkdirSync(this.path(GENERATIONS), { recursive: true });
@@ -259,34 +268,33 @@ class Writer {
     const id = newId();
     const staging = this.path(SYNTH_FOLDER, `staging-${id}`);
     this.record(`the staging generation ${SYNTH_FOLDER}/staging-${id}`, () => this.remove(staging));
-    this.io.mkdirSync(join(staging, Manifest.stacksFolder), { recursive: true });
+    this.io.mkdirSync(staging);
+    for (const name of SYNTHESIZED_FILES) this.io.mkdirSync(join(staging, name));
     for (const stack of stacks) {
-      const folder = join(staging, stack.manifest.workingDirectory);
-      this.io.mkdirSync(folder);
       const own = new Set(Object.keys(stack.files).map((p) => basename(p)));
       for (const [path, content] of Object.entries(stack.files)) {
         // A file the current generation already holds with this content is hard-linked, not written again.
-        const current = this.path(CURRENT, path);
+        const current = this.path(CURRENT, inGeneration(path));
         if (this.previous !== undefined && readOrUndefined(this.io, current) === content && lstatOrUndefined(this.io, current)?.isFile()) {
-          this.io.linkSync(current, join(staging, path));
+          this.io.linkSync(current, join(staging, inGeneration(path)));
           this.unchanged += 1;
         } else {
-          writeNewFile(this.io, join(staging, path), content, this.durable);
+          writeNewFile(this.io, join(staging, inGeneration(path)), content, this.durable);
           this.written += 1;
         }
       }
       // A link of the other mode stays until after the switch; it must read as nothing meanwhile.
       for (const name of SYNTHESIZED_FILES) {
-        if (!own.has(name) && lstatOrUndefined(this.io, this.path(stack.manifest.workingDirectory, name))) {
-          writeNewFile(this.io, join(folder, name), PLACEHOLDERS[name], this.durable);
+        const position = `${stack.manifest.workingDirectory}/${name}`;
+        if (!own.has(name) && lstatOrUndefined(this.io, this.path(position))) {
+          writeNewFile(this.io, join(staging, inGeneration(position)), PLACEHOLDERS[name], this.durable);
         }
       }
-      this.sync(folder);
     }
     const entries: Record<string, StackManifest> = Object.fromEntries(stacks.map((s) => [s.name, s.manifest]));
     writeNewFile(this.io, join(staging, Manifest.fileName), stringify({ version, stacks: entries }, { space: 2 }) ?? '', this.durable);
     this.written += 1;
-    this.sync(join(staging, Manifest.stacksFolder));
+    for (const name of SYNTHESIZED_FILES) this.sync(join(staging, name));
     this.sync(staging);
     this.io.mkdirSync(this.path(GENERATIONS), { recursive: true });
     const generation = this.path(GENERATIONS, id);
@@ -312,11 +320,11 @@ class Writer {
       this.record(`${relative} (set aside as ${basename(aside)})`, () => this.io.renameSync(aside, position));
       this.displaced.push(aside);
     }
-    const inCurrent = this.path(CURRENT, relative);
+    const inCurrent = this.path(CURRENT, inGeneration(relative));
     if (listed && this.previous !== undefined && !lstatOrUndefined(this.io, inCurrent)) {
       const parent = dirname(inCurrent);
       if (!lstatOrUndefined(this.io, parent)) {
-        this.record(`the folder ${dirname(relative)} in the current generation`, () => this.remove(parent));
+        this.record(`the folder ${dirname(inGeneration(relative))} in the current generation`, () => this.remove(parent));
         this.io.mkdirSync(parent, { recursive: true });
       }
       this.record(`the placeholder ${relative} in the current generation`, () => this.remove(inCurrent));
@@ -370,7 +378,7 @@ class Writer {
     const generations = this.io.readdirSync(this.path(GENERATIONS)).filter((g) => g !== except);
     const ordered = [...generations.filter((g) => g === this.previous), ...generations.filter((g) => g !== this.previous)];
     for (const generation of ordered) {
-      const content = readOrUndefined(this.io, this.path(GENERATIONS, generation, relative));
+      const content = readOrUndefined(this.io, this.path(GENERATIONS, generation, inGeneration(relative)));
       if (content !== undefined) return content;
     }
     return undefined;
@@ -505,7 +513,7 @@ export function writeOutput(outdir: string, version: string, stacks: readonly St
       leftovers,
     );
   }
-  const writer = new Writer(io, outdir, options.durable ?? false, options.leaveEmptyFolders ?? false);
+  const writer = new Writer(io, outdir, options.durable ?? true, options.leaveEmptyFolders ?? false);
   let id: string;
   let released = false;
   try {

@@ -49,7 +49,7 @@ export function describeFolders(summary: WriteSummary, shown: string): string {
  * CDKTF_OUTDIR (default cdktf.out; refused when empty, the working directory or above it, or a
  * non-empty directory that is no cdktf output), HCL when SYNTH_HCL_OUTPUT=true, with SYNTH_THREADS
  * threads (default: one per core for large fleets, see `synthThreads`), flushing the new output to
- * disk before it switches when SYNTH_FSYNC=true (default: not). On an error before the
+ * disk before it switches unless SYNTH_FSYNC=false. On an error before the
  * output switched it prints what and where and that nothing was written (when true; else exactly
  * what is left) and resolves to 1; an error after the switch says the new output is in place and
  * what failed (1); otherwise 0. `write` are options of the writer (tests inject faults through its `fs`).
@@ -65,7 +65,7 @@ export async function runSynth(env: NodeJS.ProcessEnv, out: SynthOutput, cwd = p
     const threads = synthThreads(config.environments.length, env.SYNTH_THREADS);
     const summary = await synthesizeFleet(config, outdir, options, threads, {
       leaveEmptyFolders: runByCdktfCli(env),
-      durable: env.SYNTH_FSYNC === 'true',
+      durable: env.SYNTH_FSYNC !== 'false',
       ...write,
     });
     const names = config.environments.flatMap((e) => [stackName(e, 'app'), stackName(e, 'admin')]);

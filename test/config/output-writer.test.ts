@@ -64,7 +64,7 @@ describe('the output synthesizeToDirectory writes', () => {
     const out = tempOut();
     synthesizeToDirectory(defaultConfig(), out);
     const stackFile = join(out, 'stacks', 'app-vpc', 'cdk.tf.json');
-    expect(readlinkSync(stackFile)).toBe('../../.synth/current/stacks/app-vpc/cdk.tf.json');
+    expect(readlinkSync(stackFile)).toBe('../../.synth/current/cdk.tf.json/app-vpc');
     const link = lstatSync(stackFile);
     const target = statSync(stackFile);
     mkdirSync(join(out, 'stacks', 'app-vpc', '.terraform'));
