@@ -1,9 +1,11 @@
 import { OutputWriteError, writeOutput } from '../../stacks/output-writer';
 import { nodeFs } from '../../stacks/output-fs';
 import { Fault, faultyFs, fakeStackFiles, treeSnapshot } from '../helpers/output-faults';
-import { callsOfWholeRun, expectFinishedByNextRun, Layout, NEW, prepare, stateOfD, VERSION, wholeOutput } from '../helpers/output-scenario';
+import { callsOfWholeRun, expectFinishedByNextRun, SCRATCH, Layout, NEW, prepare, stateOfD, VERSION, wholeOutput } from '../helpers/output-scenario';
 import { dirname } from 'path';
 import { rmSync } from 'fs';
+
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 // Fault injection into the output writer, in-process, at every changing file-system call; the
 // scenario is in test/helpers/output-scenario.ts, the child-process kills in test/terraform/output-kill.test.ts.

@@ -35,8 +35,11 @@ const D_STATE = join('terraform.tfstate.d', 'default', 'terraform.tfstate');
 const R_STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 9, lineage: 'r-lineage', outputs: {}, resources: [] });
 /** The cdktf version the manifests name. */
 export const VERSION = '0.21.0';
-/** Where the outputs go: memory when there is /dev/shm (these tests are about order, not durability, and make thousands of files). */
-export const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+/**
+ * One folder for every output of a test file: in memory when there is /dev/shm (these tests are
+ * about order, not durability, and make thousands of files). Test files remove it in `afterAll`.
+ */
+export const SCRATCH = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'pls-faults-'));
 
 /** How the old output is stored: links into generations (this writer), or plain files (the earlier writer). */
 export type Layout = 'linked' | 'plain';

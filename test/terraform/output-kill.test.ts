@@ -6,6 +6,8 @@ import { writeFleetConfig } from '../../tools/bench/fleet-config';
 import { readerView, temporaryLeftovers } from '../helpers/output-faults';
 import { callsOfWholeRun, expectFinishedByNextRun, NEW, prepare, SCRATCH, stateOfD, wholeOutput } from '../helpers/output-scenario';
 
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
 /*
  * Real SIGKILLs of the writer (no Terraform needed; here because they spawn many processes): a child
  * writer killed before every one of its file-system calls, and the real synth entry of a
