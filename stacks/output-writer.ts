@@ -2,7 +2,7 @@ import { basename, dirname, join } from 'path';
 import type { StackManifest } from 'cdktf';
 import stringify from 'json-stable-stringify';
 import { errorCode, lstatOrUndefined, nodeFs, OutputFs, readOrUndefined, syncDirectory, writeNewFile } from './output-fs';
-import { acquireOutputLock, OutputLock, OutputLockedError, processAlive, SYNTH_FOLDER } from './output-lock';
+import { acquireOutputLock, LockHolder, OutputLock, OutputLockedError, processAlive, SYNTH_FOLDER } from './output-lock';
 import { StackFiles } from './stack-files';
 import { isWriterTemporary, keptEntries, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
 
@@ -70,6 +70,8 @@ export interface WriteSummary {
   readonly restoredStacks: readonly string[];
   /** Whether an output of plain files (an earlier writer) was converted to links first (same content). */
   readonly converted: boolean;
+  /** The holder of a lock this run took over: a synth that is gone and whose leftovers this run removed. */
+  readonly tookOverFrom?: LockHolder;
 }
 
 /**
@@ -575,7 +577,7 @@ export function writeOutput(outdir: string, version: string, stacks: readonly St
         [lock.file],
       );
     }
-    return writer.summary(id);
+    return { ...writer.summary(id), ...(lock.tookOver ? { tookOverFrom: lock.tookOver } : {}) };
   } finally {
     if (!released) {
       try {

@@ -26,9 +26,15 @@ export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
   }
 }
 
-/** What the writer did with the folders of removed stacks, for the user (empty when nothing). */
+/** What the writer did besides writing (folders of removed stacks, a lock of a synth that is gone), for the user; empty when nothing. */
 export function describeFolders(summary: WriteSummary, shown: string): string {
   const lines: string[] = [];
+  const gone = summary.tookOverFrom;
+  if (gone) {
+    lines.push(
+      `An earlier ${gone.command} (pid ${gone.pid}, since ${gone.started}) had stopped while writing ${shown}; took over its lock and removed what it left.\n`,
+    );
+  }
   for (const name of summary.restoredStacks)
     lines.push(`Stack ${name} is in the config again: moved its kept folder back from retired/${name} to ${shown}/stacks/${name}.\n`);
   if (summary.removedStacks.length > 0) {

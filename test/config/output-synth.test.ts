@@ -236,7 +236,11 @@ describe('I/O errors and other writers, through the synth entry', () => {
       const child = execFile(process.execPath, ['-e', '0'], () => done(child.pid ?? 0));
     });
     writeFileSync(lock, JSON.stringify({ pid: dead, hostname: hostname(), started: '2026-12-03T13:00:00.000Z', command: 'synth' }));
-    expect((await synth(cwd, { STACKS_CONFIG: 'fleet-1.json' })).code).toBe(0);
+    const tookOver = await synth(cwd, { STACKS_CONFIG: 'fleet-1.json' });
+    expect(tookOver.code).toBe(0);
+    expect(tookOver.stdout).toContain(
+      `An earlier synth (pid ${dead}, since 2026-12-03T13:00:00.000Z) had stopped while writing cdktf.out; took over its lock and removed what it left.\n`,
+    );
     expect(existsSync(lock)).toBe(false);
 
     // A live pid that started after the holder did is another process (the pid was reused): taken over too.
