@@ -35,9 +35,14 @@ function candidates(io: OutputFs, outdir: string): string[] {
       return [];
     }
   };
-  let listed: string[] = [];
+  // Without a readable manifest no stack folder counts as unlisted: only retired/ is pruned.
+  let listed = list(OUTPUT_NAMES.stacks);
   const manifest = readOrUndefined(io, join(outdir, OUTPUT_NAMES.manifest));
-  if (manifest !== undefined) listed = Object.keys((JSON.parse(manifest) as { stacks?: Record<string, unknown> }).stacks ?? {});
+  try {
+    if (manifest !== undefined) listed = Object.keys((JSON.parse(manifest) as { stacks?: Record<string, unknown> }).stacks ?? {});
+  } catch {
+    // keep every stack folder
+  }
   return [
     ...list(RETIRED_FOLDER).map((n) => `${RETIRED_FOLDER}/${n}`),
     ...list(OUTPUT_NAMES.stacks)
