@@ -185,6 +185,14 @@ describe('the folders of removed environments', () => {
     expect(readdirSync(app)).toEqual([]);
     expect(readdirSync(join(cwd, 'cdktf.out', 'stacks', 'env-001-admin-vpc'))).toEqual([]);
     expect(readFileSync(join(cwd, 'cdktf.out', 'retired', 'env-001-app-vpc', 'terraform.tfstate'), 'utf8')).toBe(STATE);
+
+    // Run without the CLI, prune deletes the empty folders the manifest does not list, and still refuses the state.
+    let stdout = '';
+    let stderr = '';
+    expect(prune([], { out: (t) => (stdout += t), err: (t) => (stderr += t) }, cwd)).toBe(1);
+    expect(stdout).toBe('Deleted cdktf.out/stacks/env-001-admin-vpc.\nDeleted cdktf.out/stacks/env-001-app-vpc.\n');
+    expect(stderr).toContain('prune: refused cdktf.out/retired/env-001-app-vpc: it holds Terraform state (terraform.tfstate).');
+    expect(readdirSync(join(cwd, 'cdktf.out', 'stacks')).sort()).toEqual(['env-000-admin-vpc', 'env-000-app-vpc']);
   });
 });
 
