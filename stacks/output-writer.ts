@@ -182,8 +182,17 @@ class Writer {
     this.io.renameSync(temporary, this.path(relative));
   }
 
-  /** Removes what killed runs left in `.synth` (staging generations, temporary links, lock temporaries of dead processes) and beside manifest.json. */
-  recover(): void {
+  /** Notes the generation current when this run starts. */
+  start(): void {
+    this.previous = this.currentId();
+  }
+
+  /**
+   * Removes what killed runs left in `.synth` (staging generations, temporary links, lock
+   * temporaries of dead processes) and beside manifest.json. Called after the switch only, so that a
+   * run that fails before it leaves the directory exactly as it was.
+   */
+  private sweep(): void {
     const folder = this.path(SYNTH_FOLDER);
     for (const name of this.io.readdirSync(folder)) {
       const lockTemporary = /^lock(?:\.takeover)?\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
@@ -193,9 +202,8 @@ class Writer {
         this.remove(join(folder, name));
       }
     }
-    // A temporary link of a killed conversion of manifest.json.
+    // A temporary link of a killed conversion of manifest.json, or a temporary file of the earlier writer.
     for (const name of this.io.readdirSync(this.outdir)) if (/^\.\d+\.tmp$/.test(name)) this.remove(this.path(name));
-    this.previous = this.currentId();
   }
 
   /** The link positions of the output: `manifest.json` and each synthesized file name in each stack folder. */
@@ -419,7 +427,7 @@ class Writer {
     this.retiredStacks.push({ name, folder: `${RETIRED_FOLDER}/${target}`, kept });
   }
 
-  /** Everything after the switch: other-mode links, set-aside files, folders of removed stacks, old generations. */
+  /** Everything after the switch: other-mode links, set-aside files, folders of removed stacks, old generations, what killed runs left. */
   finish(id: string, stacks: readonly StackFiles[]): void {
     const names = new Set(stacks.map((s) => s.name));
     for (const stack of stacks) {
@@ -446,6 +454,7 @@ class Writer {
     }
     const retired = this.path(RETIRED_FOLDER);
     if (this.restoredStacks.length > 0 && this.io.readdirSync(retired).length === 0) this.io.rmdirSync(retired);
+    this.sweep();
   }
 
   /** Switches to the new generation; from here on the new output is in place. */
@@ -520,7 +529,7 @@ export function writeOutput(outdir: string, version: string, stacks: readonly St
   let released = false;
   try {
     try {
-      writer.recover();
+      writer.start();
       writer.convert();
       id = writer.prepare(version, stacks);
       writer.commit(id);

@@ -70,6 +70,10 @@ export function prepare(layout: Layout): string {
   mkdirSync(join(outdir, 'stacks', 'd', 'terraform.tfstate.d', 'default'), { recursive: true });
   writeFileSync(join(outdir, 'stacks', 'd', D_STATE), STATE);
   writeFileSync(join(outdir, 'stacks', 'd', 'tfplan'), 'PK\u0003\u0004 a saved plan');
+  // What killed runs left: a temporary file of the earlier writer in a stack folder and beside the manifest, a staging generation.
+  writeFileSync(join(outdir, 'stacks', 'a', '.4242.tmp'), 'half a file');
+  writeFileSync(join(outdir, '.4242.tmp'), 'half a manifest');
+  mkdirSync(join(outdir, '.synth', 'staging-killed', 'cdk.tf.json'), { recursive: true });
   mkdirSync(join(outdir, 'retired', 'r'), { recursive: true });
   writeFileSync(join(outdir, 'retired', 'r', 'terraform.tfstate'), R_STATE);
   writeFileSync(join(outdir, 'retired', 'r', 'cdk.tf.json'), JSON.stringify({ locals: { stack: 'r', tag: 'older' } }));
