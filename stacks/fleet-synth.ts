@@ -3,7 +3,7 @@ import { join, resolve } from 'path';
 import { Worker } from 'worker_threads';
 import { GuardrailError, invalidValue } from '../modules/errors';
 import { SynthesizeOptions, SynthPhase, SynthPhaseError, synthesizeInMemory } from './build-app';
-import { writeOutput } from './output-writer';
+import { WriteOptions, writeOutput, WriteSummary } from './output-writer';
 import { StackFiles } from './stack-files';
 import { StacksConfig } from './config';
 
@@ -104,8 +104,15 @@ const HEAD_START_ENVIRONMENTS = 24;
  * and this thread writes the output once all have succeeded. The output is byte-identical whatever
  * the threads; on any failure nothing is written and the error is the one a one-thread synth
  * raises (the first construction error, else the first synthesis error, in config order).
+ * `write` are the writer's options (default: node's fs, flushed to disk, no empty folders left).
  */
-export async function synthesizeFleet(config: StacksConfig, outdir: string, options: SynthesizeOptions, threads = 1): Promise<void> {
+export async function synthesizeFleet(
+  config: StacksConfig,
+  outdir: string,
+  options: SynthesizeOptions,
+  threads = 1,
+  write: WriteOptions = {},
+): Promise<WriteSummary> {
   const [own, ...others] = chunksOf(config.environments, threads, HEAD_START_ENVIRONMENTS);
   const workers = others.map((environments) => runWorker({ config: { ...config, environments }, options }));
   let answer: SynthAnswer;
@@ -122,9 +129,10 @@ export async function synthesizeFleet(config: StacksConfig, outdir: string, opti
   const failure = failures.find((f) => f.phase === 'build') ?? failures[0];
   if (failure) throw failure === answer ? ownError : errorOf(failure);
   const done = answers.filter((a) => a.ok);
-  writeOutput(
+  return writeOutput(
     resolve(outdir),
     done[0].version,
     done.flatMap((a) => a.files),
+    write,
   );
 }

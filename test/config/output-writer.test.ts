@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
@@ -60,21 +60,25 @@ describe('the output synthesizeToDirectory writes', () => {
     },
   );
 
-  it('GIVEN an earlier output WHEN synthesized again THEN unchanged files are not rewritten, and Terraform files in the stack folders stay', () => {
+  it('GIVEN an earlier output WHEN synthesized again THEN the links in the stack folders stay as they are, and so do Terraform files there', () => {
     const out = tempOut();
     synthesizeToDirectory(defaultConfig(), out);
     const stackFile = join(out, 'stacks', 'app-vpc', 'cdk.tf.json');
-    const past = new Date('2020-01-01T00:00:00Z');
-    utimesSync(stackFile, past, past);
+    expect(readlinkSync(stackFile)).toBe('../../.synth/current/cdk.tf.json/app-vpc');
+    const link = lstatSync(stackFile);
+    const target = statSync(stackFile);
     mkdirSync(join(out, 'stacks', 'app-vpc', '.terraform'));
     writeFileSync(join(out, 'stacks', 'app-vpc', '.terraform.lock.hcl'), '# lock');
     synthesizeToDirectory(defaultConfig(), out);
-    expect(statSync(stackFile).mtime.toISOString()).toBe(past.toISOString());
+    expect(lstatSync(stackFile).ino).toBe(link.ino);
+    // Unchanged content is hard-linked from the generation before, not written again.
+    expect(statSync(stackFile).ino).toBe(target.ino);
+    expect(readdirSync(join(out, '.synth', 'generations'))).toHaveLength(1);
     expect(existsSync(join(out, 'stacks', 'app-vpc', '.terraform'))).toBe(true);
     expect(readFileSync(join(out, 'stacks', 'app-vpc', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
   });
 
-  it('GIVEN an earlier output of more stacks THEN the stacks no longer in the config are removed and the others rewritten only where changed', () => {
+  it('GIVEN an earlier output of more stacks THEN the folders of stacks no longer in the config are removed (they hold only synthesized files) and the output is what a fresh synth writes', () => {
     const out = tempOut();
     synthesizeToDirectory(twoEnvironments(['dev', 'prod']), out);
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev-admin-vpc', 'dev-app-vpc', 'prod-admin-vpc', 'prod-app-vpc']);

@@ -18,11 +18,15 @@ export function synthToTemp(config: StacksConfig, options: { hcl?: boolean } = {
   return { project, outdir };
 }
 
-/** Every file under `dir` (path relative to it → content), in sorted order. */
+/**
+ * Every file under `dir` (path relative to it → content), in sorted order, as a reader sees it:
+ * links followed, the writer's own folder (`.synth/`: lock and generations) left out.
+ */
 export function filesOf(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
+      if (d === dir && name === '.synth') continue;
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
       else files.set(relative(dir, path), readFileSync(path));
