@@ -9,8 +9,9 @@ import { synthToTemp } from '../helpers/pipeline';
 import { FIXTURES, GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './records';
 
 /**
- * End to end: the compiled entries (dist/tools/audit.js, dist/tools/report.js) run as processes,
- * and `npm run audit` / `npm run report` once each, as a user runs them.
+ * End to end: the compiled entries (dist/tools/audit.js, dist/tools/report.js) run as processes.
+ * `npm run audit` / `npm run report` as a user runs them (each builds first, seconds) are in
+ * test/slow/npm-scripts.test.ts, the slow layer.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -27,11 +28,6 @@ interface Run {
 
 function node(tool: 'audit' | 'report', args: string[], cwd = ROOT): Run {
   const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', `${tool}.js`), ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function npm(args: string[]): Run {
-  const r = spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -199,12 +195,6 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     expect(services.status).toBe(1);
     expect(services.stdout).toContain('FLAGGED 1 call (1 key usage via an AWS service other than Secrets Manager):');
   });
-
-  it('GIVEN the npm script WHEN run as a user runs it THEN it builds, audits and exits with the audit status', () => {
-    const ok = npm(['run', '--silent', 'audit', '--', '--endpoint', SM, '--endpoint', KMS, FIXTURES]);
-    expect(ok.stdout).toContain('No flagged calls');
-    expect(ok.status).toBe(0);
-  }, 120000);
 });
 
 describe('npm run report (dist/tools/report.js)', () => {
@@ -228,12 +218,4 @@ describe('npm run report (dist/tools/report.js)', () => {
     expect(stray.status).toBe(2);
     expect(stray.stderr).toContain('unexpected argument cdktf.out');
   });
-
-  it('GIVEN the npm script WHEN run with --out THEN it builds and writes the report there', () => {
-    const { project, outdir } = synthToTemp(defaultConfig());
-    const out = join(project, 'report.md');
-    const run = npm(['run', '--silent', 'report', '--', '--synth', outdir, '--out', out]);
-    expect(run.status).toBe(0);
-    expect(readFileSync(out, 'utf8')).toContain('## Environment `(default)`');
-  }, 120000);
 });

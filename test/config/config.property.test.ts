@@ -217,7 +217,7 @@ describe('random valid configs', () => {
           expect(resourcesOf(app, 'aws_kms_key')).toHaveLength(0);
         });
       }),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
   });
 });

@@ -111,7 +111,7 @@ describe('HCL strings (property): any text, escaped as the modules escape it, co
       fc.property(texts, (text) => {
         expect(literalTemplateValue(decodeQuoted(hclTemplate(terraformLiteral(text))))).toBe(text);
       }),
-      { numRuns: 2000 },
+      { numRuns: 600 },
     );
   });
 
@@ -120,7 +120,7 @@ describe('HCL strings (property): any text, escaped as the modules escape it, co
       fc.property(texts, (text) => {
         expect(literalTemplateValue(decodeQuoted(hclLiteral(text)))).toBe(text);
       }),
-      { numRuns: 2000 },
+      { numRuns: 600 },
     );
   });
 });

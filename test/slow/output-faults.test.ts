@@ -8,10 +8,10 @@ import { rmSync } from 'fs';
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 // Fault injection into the output writer, in-process, at every changing file-system call; the
-// scenario is in test/helpers/output-scenario.ts, the child-process kills in test/terraform/output-kill.test.ts.
+// scenario is in test/helpers/output-scenario.ts, the child-process kills in test/slow/output-kill.test.ts.
 
 describe.each<Layout>(['linked', 'plain'])('the output writer over an old output of %s files', (layout) => {
-  // Flushing to disk (durable) adds calls that change nothing a reader sees; the child-process kill test in test/terraform runs with it.
+  // Flushing to disk (durable) adds calls that change nothing a reader sees; the child-process kill test (output-kill.test.ts) runs with it.
   const total = callsOfWholeRun(layout, false);
 
   it('GIVEN a kill before each changing file-system call, for every one of them THEN the output reads all old or all new, d’s state is never lost, and the next run finishes without leftovers', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { gzipSync } from 'zlib';
 import { AUDIT_SOURCES, ensureBuilt, ROOT } from '../helpers/dist';
-import { makeRecord } from './records';
+import { makeRecord } from '../audit/records';
 
 /**
  * Fault injection on the real process (`node dist/tools/audit.js`): endless files, gzip bombs, a huge
@@ -92,13 +92,13 @@ describe('npm run audit on hostile inputs', () => {
     expect(audit(['--max-file-size', 'lots', file]).stderr).toContain('--max-file-size: found "lots"; expected a size such as 1048576, 64MiB or 1GiB');
   });
 
-  it('GIVEN one plain file of 300,000 records WHEN audited THEN every record is counted', () => {
+  it('GIVEN one plain file of 160,000 records (a spread push of 150,000+ crashed) WHEN audited THEN every record is counted', () => {
     const file = join(tempDir(), 'huge.json');
     const other = (i: number) => `{"eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"e-${i}"}`;
-    writeFileSync(file, `{"Records":[${JSON.stringify(good())},${Array.from({ length: 299999 }, (_, i) => other(i)).join(',')}]}`);
+    writeFileSync(file, `{"Records":[${JSON.stringify(good())},${Array.from({ length: 159999 }, (_, i) => other(i)).join(',')}]}`);
     const run = audit(['--endpoint', KMS, file]);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('Read 1 file: 300000 records, 1 Secrets Manager / KMS call, 299999 other events.');
+    expect(run.stdout).toContain('Read 1 file: 160000 records, 1 Secrets Manager / KMS call, 159999 other events.');
     expect(run.status).toBe(0);
   });
 
