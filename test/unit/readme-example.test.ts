@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as ts from 'typescript';
-import * as modules from '../../modules';
+import * as modules from '../../modules/public';
 
 describe('README example', () => {
   it('GIVEN the README example of "Use the modules in your own stack" WHEN it runs THEN it synthesizes endpoints whose KMS policy holds the late statement', () => {
