@@ -130,7 +130,7 @@ describe(`${NAME} packed, installed into a scratch cdktf app`, () => {
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|tools|stacks)\/|\.test\.|\.tsbuildinfo|\.ts$(?<!\.d\.ts)/.test(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md']));
-    if (existsSync(join(ROOT, 'LICENSE'))) expect(files).toContain('LICENSE');
+    expect(files).toContain('LICENSE');
     for (const entry of ENTRY_POINTS) expect(files).toEqual(expect.arrayContaining([`lib/public/${entry}.js`, `lib/public/${entry}.d.ts`]));
     const withoutDeclaration = files.filter((f) => f.endsWith('.js') && !files.includes(f.replace(/\.js$/, '.d.ts')));
     expect(withoutDeclaration).toEqual([]);
