@@ -222,7 +222,8 @@ export function ruleSources(root: string = REPO_ROOT): Map<string, RuleSource> {
         .split('\n')
         .map((l) => l.replace(/^\s*\*\s?/, '').trim())
         .filter(Boolean)
-        .join(' ');
+        .join(' ')
+        .replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`');
       found.set(m[3], { file: relative(root, file).split(sep).join('/'), exportName: m[2], doc });
     }
   }
@@ -273,10 +274,10 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     '',
     '| Code | Kind | What it checks |',
     '| --- | --- | --- |',
-    ...entries.map((e) => `| [${code(e.code)}](#${e.code.toLowerCase()}) | ${e.kind} | ${cell(e.description)} |`),
+    ...entries.map((e) => `| [${code(e.code)}](#${e.code.toLowerCase()}) | ${e.kind} | ${cell(prose(e.description))} |`),
   ];
   for (const e of entries) {
-    lines.push('', `## ${e.code}`, '', `${cell(e.description).replace(/\.?$/, '.')}`, '');
+    lines.push('', `## ${e.code}`, '', `${cell(prose(e.description)).replace(/\.?$/, '.')}`, '');
     if (e.doc && e.doc !== e.description) lines.push(e.doc, '');
     lines.push(
       `- Applies to: ${e.appliesTo}`,
