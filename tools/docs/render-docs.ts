@@ -1,12 +1,12 @@
 import { execFileSync } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
-import { join, relative, sep } from 'path';
+import { basename, join, relative, sep } from 'path';
 import { configJsonSchema } from '../../stacks/config-json-schema';
 import { guardrailCodes, POLICY_ATTRIBUTES } from '../../modules/guardrails';
 import { POLICY_RULES, RESOURCE_RULES } from '../../modules/rules';
 
 /** The repository root (this file is tools/docs/render-docs.ts, or dist/tools/docs/render-docs.js). */
-export const REPO_ROOT = join(__dirname, '..', '..', ...(__dirname.split(sep).includes('dist') ? ['..'] : []));
+export const REPO_ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 
 /** The generated documents, by path relative to the repository root. `npm run docs` writes them; test/unit/generated-docs.test.ts compares. */
 export const GENERATED_DOCS = ['docs/config-reference.md', 'docs/guardrails.md'] as const;
