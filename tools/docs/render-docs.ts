@@ -145,11 +145,12 @@ export function renderConfigReference(): string {
     '',
     'Paths are JSON paths as the loader reports them (`environments[0].adminVpc.vpcId`); `[]` stands for any index.',
   ];
-  const tables: { title: string; schema: JsonSchema; description?: string }[] = [];
-  const visit = (title: string, s: JsonSchema, description?: string) => {
+  /** Each object of the schema: its JSON paths (twins such as adminVpc / appVpc share one table), and its description as markdown. */
+  const tables: { paths: string[]; schema: JsonSchema; description?: string }[] = [];
+  const visit = (paths: string[], s: JsonSchema, description?: string) => {
     const obj = objectOf(s);
     if (!obj) return;
-    tables.push({ title, schema: obj, description });
+    tables.push({ paths, schema: obj, description });
     const entries = Object.entries(obj.properties ?? {});
     const done = new Set<string>();
     for (const [name, child] of entries) {
@@ -157,26 +158,25 @@ export function renderConfigReference(): string {
       const twins = entries.filter(([other, s2]) => other !== name && !done.has(other) && objectOf(child) && sameShape(child, s2)).map(([other]) => other);
       const names = [name, ...twins];
       names.forEach((n) => done.add(n));
-      visit(names.map((n) => childPath(title === '(root)' ? '' : title, n, obj.properties![n])).join(', '), child, child.description);
+      const texts = [...new Set(names.map((n) => obj.properties![n].description).filter((d): d is string => !!d))];
+      const description =
+        texts.length > 1
+          ? names.map((n) => `${code(n)}: ${prose(obj.properties![n].description ?? '')}`).join('\n\n')
+          : texts.length === 1
+            ? prose(texts[0])
+            : undefined;
+      visit(
+        names.flatMap((n) => paths.map((p) => childPath(p, n, obj.properties![n]))),
+        child,
+        description,
+      );
     }
   };
-  visit('(root)', schema);
+  visit([''], schema);
   for (const table of tables) {
-    lines.push(
-      '',
-      `## ${
-        table.title === '(root)'
-          ? 'The file'
-          : code(table.title.split(', ')[0]) +
-            table.title
-              .split(', ')
-              .slice(1)
-              .map((t) => `, ${code(t)}`)
-              .join('')
-      }`,
-      '',
-    );
-    if (table.description && table.title !== '(root)') lines.push(prose(table.description), '');
+    const root = table.paths.length === 1 && table.paths[0] === '';
+    lines.push('', `## ${root ? 'The file' : table.paths.map(code).join(', ')}`, '');
+    if (table.description && !root) lines.push(table.description, '');
     const required = new Set(table.schema.required ?? []);
     for (const [name, s] of Object.entries(table.schema.properties ?? {})) {
       const facts = [typeOf(s), required.has(name) ? 'required' : 'optional'].join(', ');
