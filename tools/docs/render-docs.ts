@@ -214,7 +214,7 @@ export function renderConfigReference(): string {
 const CODES_WITHOUT_RULE: Record<string, { description: string; doc: string; source: string }> = {
   PLS_POLICY_JSON: {
     description: 'A policy attribute is JSON with a Statement',
-    doc: 'A policy attribute (or a rendered `PolicyDocument`) that is not JSON, or has no `Statement`, is refused before any other policy rule runs.',
+    doc: 'A policy attribute (or a rendered `PolicyDocument`) that is not JSON, or has no `Statement`, is refused before any other policy rule runs. Fix: render the policy with `PolicyDocument` or `JSON.stringify`.',
     source: 'validatePolicyJson',
   },
 };
@@ -250,6 +250,13 @@ export function ruleSources(root: string = REPO_ROOT): Map<string, RuleSource> {
   return found;
 }
 
+/** A rule's TSDoc, and its closing `Fix: …` sentence apart. */
+function splitFix(text: string): { doc: string; fix?: string } {
+  const at = text.search(/(^|\s)Fix: /);
+  if (at < 0) return { doc: text };
+  return { doc: text.slice(0, at).trim(), fix: text.slice(at).trim().slice('Fix: '.length) };
+}
+
 /** The guardrail reference: a summary table of every code of `guardrailCodes()`, then a section per code. */
 export function renderGuardrailReference(root: string = REPO_ROOT): string {
   const sources = ruleSources(root);
@@ -268,7 +275,7 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
       code: c,
       kind: resource ? 'resource' : 'policy',
       description: (policy ?? resource)?.description ?? extra!.description,
-      doc: src?.doc || extra?.doc || '',
+      ...splitFix(src?.doc || extra?.doc || ''),
       appliesTo: resource ? resource.resourceTypes.map(code).join(', ') : `every policy the modules render, and ${policyTargets}`,
       source: src ? `[${src.file}](../${src.file}) (${code(src.exportName)})` : code(extra!.source),
     };
@@ -300,6 +307,7 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     lines.push('', `## ${e.code}`, '', `${cell(prose(e.description)).replace(/\.?$/, '.')}`, '');
     if (e.doc && e.doc !== e.description) lines.push(e.doc, '');
     lines.push(
+      ...(e.fix ? [`- Fix: ${e.fix}`] : []),
       `- Applies to: ${e.appliesTo}`,
       `- Declared in: ${e.source}`,
       `- Suppress: ${code(`Guardrails.suppress(scope, '${e.code}', '<why it does not apply here>')`)}`,
