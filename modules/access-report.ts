@@ -208,7 +208,7 @@ const KEY_MANAGEMENT_EXAMPLES = [
   'kms:CreateGrant',
 ];
 
-/** The request classes of DESIGN.md §5, each with the concrete actions evaluated for it. */
+/** The request classes of the access matrix (docs/design.md), each with the concrete actions evaluated for it. */
 export const REQUEST_CLASSES: readonly RequestClass[] = [
   { request: 'secretsmanager:GetSecretValue', short: 'value', service: 'secretsmanager', actions: ['secretsmanager:GetSecretValue'] },
   {

@@ -8,7 +8,7 @@ import { KEY_MANAGEMENT_EVENT_NAMES, KEY_USAGE_EVENT_NAMES, SECRET_MANAGEMENT_EV
  * interface endpoint carries `vpcEndpointId`; a call an AWS service makes on a caller's behalf
  * carries `userIdentity.invokedBy`. Pure functions: check each record's fields ({@link checkRecord}),
  * classify each Secrets Manager / KMS call by the path it took and flag what the access model
- * (DESIGN.md §5) denies, count per secret and key one record at a time ({@link AuditAccumulator}).
+ * (docs/design.md, access model) denies, count per secret and key one record at a time ({@link AuditAccumulator}).
  * `npm run audit` (tools/audit.ts) streams the files through modules/cloudtrail-stream.ts and prints
  * {@link renderAuditReport}. The rules are those of the alarm's metric filters
  * (modules/outside-endpoint-filter.ts), and tests run records through both.

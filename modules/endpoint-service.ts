@@ -7,7 +7,10 @@ export interface EndpointServiceProps {
   readonly shortName: string;
   /** The IAM service prefix of its actions. @default - the short name up to the first `-` */
   readonly iamPrefix?: string;
-  /** TCP port the endpoint listens on. @default 443 */
+  /**
+   * TCP port the service listens on, for information only: no construct reads it, and the endpoint
+   * security group admits tcp/443 whatever it says (`PLS_INGRESS_PORT`). @default 443
+   */
   readonly port?: number;
   /** Whether private DNS is on unless the caller says otherwise. @default true */
   readonly privateDnsDefault?: boolean;
@@ -46,6 +49,7 @@ export class EndpointService {
 
   public readonly shortName: string;
   public readonly iamPrefix: string;
+  /** The `port` prop, for information only: ingress is always tcp/443. */
   public readonly port: number;
   public readonly privateDnsDefault: boolean;
   /** The endpoint IP address types AWS offers for it; undefined when not known here. */

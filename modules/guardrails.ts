@@ -145,7 +145,7 @@ export function stackGuardrailViolations(stack: TerraformStack, tf: { resource?:
 }
 
 /**
- * The guardrails of DESIGN §6 as an Aspect: add it to a stack with
+ * The guardrails (docs/guardrails.md) as an Aspect: add it to a stack with
  * `Aspects.of(stack).add(new Guardrails())` and every KMS key, secret, secret policy, VPC endpoint,
  * security group and ingress rule in the stack, whoever created it, is checked at synth (policies
  * with every policy rule, for their kind). Each violation fails synthesis (and

@@ -232,7 +232,7 @@ function planPart(part: FilterPart, props: OutsideEndpointFilterProps, longest: 
 
 /**
  * Plans the metric filters that count Secrets Manager and KMS API calls on the given secrets and
- * keys that the access model denies (DESIGN.md §5), one {@link FilterKind} at a time:
+ * keys that the access model denies (docs/design.md, access model), one {@link FilterKind} at a time:
  * direct calls that did not come through one of the given endpoints (`vpcEndpointId` absent or
  * another endpoint); key or secret management made by another service on a caller's behalf
  * (`userIdentity.invokedBy`) not through an admin endpoint; key usage through any service but

@@ -266,8 +266,9 @@ const secret = z.strictObject({
     .regex(SECRET_NAME_PATTERN, { error: 'expected 1–512 of A-Z a-z 0-9 / _ + = . @ -' })
     .refine((n) => !/-[A-Za-z0-9]{6}$/.test(n), {
       error: 'expected a name not ending in "-" and six letters or digits (Secrets Manager appends such a suffix to ARNs, so ARN patterns would be ambiguous)',
-    }),
-  description: z.string().max(2048).optional(),
+    })
+    .describe('Secret name, unique per account and region; the app endpoint policies admit it by name'),
+  description: z.string().max(2048).optional().describe('Secret description'),
   kmsKeyAlias: z.string().optional().describe('Alias of the config key that encrypts it (default: the first key)'),
   recoveryWindowInDays: waitingDays(' (0, immediate deletion, is not allowed)').optional().describe('7–30, default 30'),
   rotation: z
@@ -279,7 +280,13 @@ const secret = z.strictObject({
       roleArn: exactPrincipalArn(['role']).describe(
         'Execution role of the rotation Lambda, a role of this account; the secret policy lets it read the value only from the admin VPC (where the Lambda runs), and the admin Secrets Manager endpoint admits it',
       ),
-      automaticallyAfterDays: z.number().int().min(1).max(1000).optional(),
+      automaticallyAfterDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe('Rotate every n days (default 30 when scheduleExpression is not given); or scheduleExpression, not both'),
       scheduleExpression: z
         .string()
         .superRefine((e, ctx) => {
@@ -296,15 +303,18 @@ const secret = z.strictObject({
 });
 
 const key = z.strictObject({
-  alias: z.string().regex(KMS_ALIAS_PATTERN, { error: 'expected "alias/<name>" (not under alias/aws/)' }),
-  description: z.string().max(8192).optional(),
+  alias: z
+    .string()
+    .regex(KMS_ALIAS_PATTERN, { error: 'expected "alias/<name>" (not under alias/aws/)' })
+    .describe('Key alias, "alias/<name>", unique per account and region; the app KMS endpoint policy admits the key by it (kms:ResourceAliases)'),
+  description: z.string().max(8192).optional().describe('Key description'),
   deletionWindowInDays: waitingDays().optional().describe('7–30, default 30'),
   enableKeyRotation: z
     .boolean()
     .refine((on) => on, { error: 'expected true: keys that protect secrets rotate their key material' })
     .optional()
     .describe('Must stay true (default)'),
-  rotationPeriodInDays: z.number().int().min(90).max(2560).optional(),
+  rotationPeriodInDays: z.number().int().min(90).max(2560).optional().describe('Days between automatic key rotations (default: the AWS default, 365)'),
 });
 
 // One object with exactly one of `local` / `s3` (not a union), so a mistake inside either is reported at its own path.
@@ -333,7 +343,10 @@ const backend = z
       .describe('Local state'),
     s3: z
       .strictObject({
-        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name: 3–63 of a-z 0-9 . -' }),
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name: 3–63 of a-z 0-9 . -' })
+          .describe('Bucket of the state files'),
         keyPrefix: z
           .string()
           .regex(/^[^/](.*[^/])?$/, { error: 'expected a key prefix without a leading or trailing "/", such as "platform/secrets"' })
@@ -400,26 +413,36 @@ const environment = z
         name: z
           .string()
           .regex(/^[a-z][a-z0-9-]{2,52}$/, { error: 'expected 3–53 of a-z 0-9 "-", starting with a letter' })
-          .optional(),
+          .optional()
+          .describe('Name of the trail, log group, alarm and topic (default "privatelink-audit", prefixed by the environment name)'),
         existingLogGroupName: z
           .string()
           .regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, { error: 'expected a CloudWatch Logs group name' })
-          .optional(),
+          .optional()
+          .describe("Use an existing trail's CloudWatch Logs group and create no trail"),
         bucketName: z
           .string()
           .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'expected an S3 bucket name (3–63 of a-z 0-9 . -)' })
-          .optional(),
+          .optional()
+          .describe('Bucket of the trail (default <name>-<account>-<region>)'),
         logRetentionInDays: z
           .number()
           .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
             error: `expected one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)`,
           })
-          .optional(),
-        ignoredRoleArns: z.array(exactPrincipalArn(['role'])).optional(),
-        createTopic: z.boolean().optional(),
+          .optional()
+          .describe(`Retention of the log group in days (default 365), one of ${LOG_RETENTION_DAYS.join(', ')}`),
+        ignoredRoleArns: z
+          .array(exactPrincipalArn(['role']))
+          .optional()
+          .describe(
+            'Exact role ARNs whose calls the alarm does not count (default: the deployRoleArn, whose Terraform plans read from outside the VPCs; [] counts every role)',
+          ),
+        createTopic: z.boolean().optional().describe('Create a KMS-encrypted SNS topic for the alarm (default true unless alarmActionArns)'),
         alarmActionArns: z
           .array(z.string().regex(ARN_PATTERN, { error: 'expected an ARN on one line, such as "arn:aws:sns:us-west-2:111122223333:alarms"' }))
-          .optional(),
+          .optional()
+          .describe('Alarm actions, such as an existing SNS topic ARN (then no topic is created)'),
       })
       .optional()
       .describe(

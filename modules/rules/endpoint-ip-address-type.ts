@@ -22,6 +22,7 @@ const CARRIES: Record<IpAddressType, readonly IpAddressType[]> = { ipv4: ['ipv4'
  * ipv4 records need an IPv4 or Dualstack endpoint, ipv6 records IPv6 or Dualstack, dualstack and
  * service-defined records a Dualstack one). Subnets are checked when they are `aws_subnet`s of the
  * same stack; for existing subnets the endpoint construct adds plan-time preconditions instead.
+ * Fix: Fitting subnets (`PrivateVpc` `ipAddressType`) or another type.
  */
 export const endpointIpAddressType: ResourceRule = {
   code: 'PLS_ENDPOINT_IP_ADDRESS_TYPE',

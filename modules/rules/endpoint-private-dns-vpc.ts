@@ -8,6 +8,7 @@ const SAME_STACK_VPC = /^\$\{aws_vpc\.([^.}]+)\.id\}$/;
  * `enable_dns_hostnames` on. Checked when the VPC is an `aws_vpc` of the same stack; for existing VPCs
  * the endpoint construct adds a plan-time precondition instead. `enable_dns_hostnames` unset is off
  * (AWS default for a new VPC); `enable_dns_support` unset is on.
+ * Fix: Turn both on, or `privateDnsEnabled: false`.
  */
 export const endpointPrivateDnsVpc: ResourceRule = {
   code: 'PLS_PRIVATE_DNS_NEEDS_VPC_DNS',

@@ -36,6 +36,7 @@ function siblingRanges({ config, resourceAt, resourcesOfType }: ResourceRuleInpu
  * No ingress from a `/0` range (`0.0.0.0/0`, `::/0`), nor from ranges that add up to a whole address
  * space (`0.0.0.0/1` + `128.0.0.0/1`), within one resource or across the ingress rules of one
  * security group: endpoints are reached from known networks only.
+ * Fix: Your ranges, a security group or a prefix list.
  */
 export const ingressOpenCidr: ResourceRule = {
   code: 'PLS_OPEN_INGRESS',

@@ -13,7 +13,10 @@ function portProblem(entry: IngressEntry): string | undefined {
   return undefined;
 }
 
-/** Ingress is tcp/443 only: Secrets Manager and KMS endpoints listen on HTTPS and nothing else. */
+/**
+ * Ingress is tcp/443 only: Secrets Manager and KMS endpoints listen on HTTPS and nothing else.
+ * Fix: Tcp, from and to port 443.
+ */
 export const ingressPort: ResourceRule = {
   code: 'PLS_INGRESS_PORT',
   description: 'Ingress only on tcp/443',

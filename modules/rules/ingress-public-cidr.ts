@@ -6,6 +6,7 @@ import { isUnknown, ResourceRule } from './resource-rule';
  * Ingress only from private address space (RFC 1918, 100.64.0.0/10, fc00::/7). A public source
  * needs an explicit opt-in with a reason: `publicSources` on the endpoint security group, or a
  * suppression of this code.
+ * Fix: Private ranges, or `publicSources: { reason }`.
  */
 export const ingressPublicCidr: ResourceRule = {
   code: 'PLS_PUBLIC_INGRESS',

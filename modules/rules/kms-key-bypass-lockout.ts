@@ -1,6 +1,9 @@
 import { asBoolean, ResourceRule } from './resource-rule';
 
-/** `aws_kms_key.bypass_policy_lockout_safety_check` is never true. */
+/**
+ * `aws_kms_key.bypass_policy_lockout_safety_check` is never true.
+ * Fix: `false`; fix the policy instead.
+ */
 export const kmsKeyBypassLockout: ResourceRule = {
   code: 'PLS_KMS_BYPASS_LOCKOUT_CHECK',
   description: 'KMS key policy never applied with the lockout safety check bypassed',

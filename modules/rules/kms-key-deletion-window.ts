@@ -1,6 +1,9 @@
 import { daysInRange, ResourceRule } from './resource-rule';
 
-/** `aws_kms_key.deletion_window_in_days` is 7–30 days (unset is AWS's default, 30). */
+/**
+ * `aws_kms_key.deletion_window_in_days` is 7–30 days (unset is AWS's default, 30).
+ * Fix: 30 days, or leave it unset.
+ */
 export const kmsKeyDeletionWindow: ResourceRule = {
   code: 'PLS_KMS_DELETION_WINDOW',
   description: 'KMS key deletion window from 7 to 30 days (unset = 30)',

@@ -10,6 +10,7 @@ function rotatable(config: TfConfig): boolean {
 /**
  * `aws_kms_key.enable_key_rotation` is true for symmetric encryption keys (unset means off).
  * Asymmetric, HMAC and custom-key-store keys cannot rotate automatically and are not checked.
+ * Fix: `enableKeyRotation: true`.
  */
 export const kmsKeyRotation: ResourceRule = {
   code: 'PLS_KMS_ROTATION_OFF',

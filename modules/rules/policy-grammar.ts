@@ -38,6 +38,7 @@ function statementProblems(s: StatementJson, kind: PolicyKind): string[] {
  * identity, resource, endpoint and key policy statements have a Resource; a trust policy grants only
  * the `sts:` actions of assuming a role. (A Principal where one is required: PLS_POLICY_PRINCIPAL_REQUIRED;
  * no Resource in a trust policy: PLS_POLICY_TRUST_RESOURCE.)
+ * Fix: Principal where the kind needs one, Resource where it needs one.
  */
 export const policyGrammar: PolicyRule = {
   code: 'PLS_POLICY_GRAMMAR',

@@ -22,6 +22,7 @@ function onlyKmsActions(s: StatementJson): boolean {
  * it every secret encrypted with the key breaks; any broader exemption (`aws:ViaAWSService`,
  * `aws:PrincipalIsAWSService`, `Null kms:ViaService`, a wildcard or another service) lets S3, EBS or
  * any other service use the key for the caller from anywhere.
+ * Fix: `"StringNotEquals": {"kms:ViaService": "secretsmanager.<region>.amazonaws.com"}`.
  */
 export const policyKmsDenyServiceExemption: PolicyRule = {
   code: 'PLS_POLICY_KMS_DENY_NO_SERVICE_EXEMPTION',

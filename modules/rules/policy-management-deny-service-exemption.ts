@@ -7,6 +7,7 @@ import { coveredActions, describeEntry, managementActions, serviceExemptions } f
  * `secretsmanager:PutSecretValue`) carries no service exemption at all: a service acting for the
  * caller (a CloudFormation stack's forward access session) would otherwise manage keys and secrets
  * from anywhere.
+ * Fix: No service exemption: exempt exact principals instead.
  */
 export const policyManagementDenyServiceExemption: PolicyRule = {
   code: 'PLS_POLICY_MANAGEMENT_DENY_SERVICE_EXEMPTION',

@@ -9,6 +9,7 @@ import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
  * grant access to requests the author meant to exclude (e.g. `StringNotEquals aws:SourceVpce` allows
  * every call from the internet, which carries no `aws:SourceVpce`). Negations belong in a Deny.
  * `Null` with `false` (the key must be present) narrows an Allow and is fine.
+ * Fix: A positive operator, or the negation in a Deny.
  */
 export const policyNegatedAllow: PolicyRule = {
   code: 'PLS_POLICY_NEGATED_ALLOW',

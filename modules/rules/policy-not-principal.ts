@@ -1,6 +1,9 @@
 import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
 
-/** `NotPrincipal` is never used: it is easy to get wrong (it also matches AWS services and other accounts). */
+/**
+ * `NotPrincipal` is never used: it is easy to get wrong (it also matches AWS services and other accounts).
+ * Fix: `Principal: "*"` and a Deny with `ArnNotLike aws:PrincipalArn`.
+ */
 export const policyNotPrincipal: PolicyRule = {
   code: 'PLS_POLICY_NOT_PRINCIPAL',
   description: 'No statement uses NotPrincipal',

@@ -1,6 +1,9 @@
 import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
 
-/** Resource, key and endpoint policies must name a Principal in every statement. */
+/**
+ * Resource, key and endpoint policies must name a Principal in every statement.
+ * Fix: Name the principal, or `"*"` with a condition.
+ */
 export const policyPrincipalRequired: PolicyRule = {
   code: 'PLS_POLICY_PRINCIPAL_REQUIRED',
   description: 'Every statement of a resource, key or endpoint policy names a Principal',

@@ -53,7 +53,10 @@ function message(s: StatementJson, i: number): string {
   return `${statementLabel(s, i)} allows Principal ${JSON.stringify(s.Principal)} with no restricting condition${found}; name the principals, or add a positive condition on the caller or network path such as "StringEquals": {"aws:PrincipalAccount": "111122223333"} or {"aws:SourceVpce": "vpce-…"} (keys: ${RESTRICTING_CONDITION_KEYS.join(', ')})`;
 }
 
-/** An Allow for everyone (`Principal: "*"`) must carry a condition that narrows who or from where. */
+/**
+ * An Allow for everyone (`Principal: "*"`) must carry a condition that narrows who or from where.
+ * Fix: Name the principals, or add `StringEquals aws:PrincipalAccount`.
+ */
 export const policyPublicPrincipal: PolicyRule = {
   code: 'PLS_POLICY_PUBLIC_PRINCIPAL',
   description: 'Allow with Principal "*" carries a restricting condition (account, organization, principal ARN, VPC endpoint, VPC)',

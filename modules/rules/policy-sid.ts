@@ -1,6 +1,9 @@
 import { PolicyRule, statementsOf } from './policy-rule';
 
-/** Sids, when given, are non-blank and unique within the policy (AWS rejects duplicates in several policy types). */
+/**
+ * Sids, when given, are non-blank and unique within the policy (AWS rejects duplicates in several policy types).
+ * Fix: Give each statement its own `Sid` (or none).
+ */
 export const policySid: PolicyRule = {
   code: 'PLS_POLICY_SID',
   description: 'Statement ids are unique and not empty',

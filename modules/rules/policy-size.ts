@@ -5,7 +5,10 @@ import { PolicyRule } from './policy-rule';
 const TOKEN_PATTERN = /\$\{[^}]*\}/g;
 const WORST_CASE_ID = 'x'.repeat(64);
 
-/** Endpoint and secret policies ≤ 20,480 characters; key policies ≤ 32,768 bytes. */
+/**
+ * Endpoint and secret policies ≤ 20,480 characters; key policies ≤ 32,768 bytes.
+ * Fix: Split statements, wildcards in `Resource`.
+ */
 export const policySize: PolicyRule = {
   code: 'PLS_POLICY_SIZE',
   description: 'Policy size within the AWS limit (20,480 characters for endpoint and secret policies, 32,768 bytes for key policies)',

@@ -7,6 +7,7 @@ import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
  * through a VPC endpoint carry no `aws:SourceIp` (the private address is in `aws:VpcSourceIp`), so
  * mixing the two is a sign of a policy that either never matches endpoint traffic or lets it through
  * by accident. If both paths are really wanted, suppress with a reason.
+ * Fix: Drop it, or use `aws:VpcSourceIp`.
  */
 export const policySourceIpWithEndpoint: PolicyRule = {
   code: 'PLS_POLICY_SOURCE_IP_WITH_ENDPOINT',

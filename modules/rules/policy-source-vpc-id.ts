@@ -9,6 +9,7 @@ const EXPECTED = { 'aws:sourcevpce': 'vpce', 'aws:sourcevpc': 'vpc' } as const;
  * hex digits). A vpc id where a vpce id belongs (or the reverse) never matches, which turns an Allow
  * into a no-op and a Deny into a lock-out. Terraform references and cdktf tokens (`${…}`) are left to
  * plan time; wildcard values and non-string operators are reported by PLS_POLICY_SOURCE_VPC_OPERATOR.
+ * Fix: The endpoint id / the VPC id.
  */
 export const policySourceVpcId: PolicyRule = {
   code: 'PLS_POLICY_SOURCE_VPC_ID',

@@ -19,6 +19,7 @@ function operatorProblem(base: string): string | undefined {
  * `aws:SourceVpc` / `aws:SourceVpce` are compared exactly: `StringEquals` / `StringNotEquals`
  * (optionally `IgnoreCase`, `IfExists`) or `Null`; no `StringLike` / `Arn*` wildcard operators, no
  * `*` / `?` in the values, no numeric, date, boolean, binary or IP operators.
+ * Fix: `StringEquals` / `StringNotEquals` with exact ids.
  */
 export const policySourceVpcOperator: PolicyRule = {
   code: 'PLS_POLICY_SOURCE_VPC_OPERATOR',

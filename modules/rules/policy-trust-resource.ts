@@ -3,6 +3,7 @@ import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
 /**
  * A trust policy (a role's assume-role policy) names no `Resource` or `NotResource`: the role is the
  * resource. IAM refuses the document at CreateRole / UpdateAssumeRolePolicy (MalformedPolicyDocument).
+ * Fix: remove `Resource` / `NotResource` (a trust policy names no resource).
  */
 export const policyTrustResource: PolicyRule = {
   code: 'PLS_POLICY_TRUST_RESOURCE',

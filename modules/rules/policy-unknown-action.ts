@@ -29,6 +29,7 @@ function actionProblem(action: unknown): string | undefined {
 /**
  * Action and NotAction name real IAM actions: a known service prefix, and a name (or wildcard
  * pattern) that matches at least one action of that service in the IAM catalogue. `*` alone is fine.
+ * Fix: A real action (the message suggests one); `*` alone is fine.
  */
 export const policyUnknownAction: PolicyRule = {
   code: 'PLS_POLICY_UNKNOWN_ACTION',

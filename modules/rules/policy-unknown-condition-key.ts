@@ -5,6 +5,7 @@ import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
 /**
  * Condition keys are global `aws:` keys or keys of an IAM service (a misspelt key is simply absent
  * from the request, so the condition silently never or always matches).
+ * Fix: The documented key, e.g. `kms:ViaService`.
  */
 export const policyUnknownConditionKey: PolicyRule = {
   code: 'PLS_POLICY_UNKNOWN_CONDITION_KEY',

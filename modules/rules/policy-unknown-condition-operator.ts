@@ -5,6 +5,7 @@ import { PolicyRule, statementLabel, statementsOf } from './policy-rule';
  * Condition operators are IAM operators, optionally with a `ForAnyValue:` / `ForAllValues:` prefix
  * and an `IfExists` suffix (not on `Null`). Matched case-insensitively, as the IAM policy simulator
  * does, so only a real misspelling is reported.
+ * Fix: An IAM operator, `ForAnyValue:` / `ForAllValues:`, `…IfExists`.
  */
 export const policyUnknownConditionOperator: PolicyRule = {
   code: 'PLS_POLICY_UNKNOWN_CONDITION_OPERATOR',

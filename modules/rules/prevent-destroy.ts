@@ -1,6 +1,9 @@
 import { asBoolean, found, isUnknown, ResourceRule } from './resource-rule';
 
-/** Keys and secrets keep `lifecycle { prevent_destroy = true }`: destroying one loses the data it protects. */
+/**
+ * Keys and secrets keep `lifecycle { prevent_destroy = true }`: destroying one loses the data it protects.
+ * Fix: `lifecycle: { preventDestroy: true }`.
+ */
 export const preventDestroy: ResourceRule = {
   code: 'PLS_PREVENT_DESTROY',
   description: 'KMS keys and secrets have lifecycle.prevent_destroy = true',

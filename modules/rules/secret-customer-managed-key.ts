@@ -3,6 +3,7 @@ import { found, isUnknown, ResourceRule } from './resource-rule';
 /**
  * `aws_secretsmanager_secret.kms_key_id` names a customer-managed key: unset or `alias/aws/…` means
  * the AWS managed key, whose policy cannot be locked to your endpoints.
+ * Fix: A customer-managed key (`CustomerManagedKey.keyArn`).
  */
 export const secretCustomerManagedKey: ResourceRule = {
   code: 'PLS_SECRET_NO_CMK',

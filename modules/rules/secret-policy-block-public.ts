@@ -1,6 +1,9 @@
 import { asBoolean, found, isUnknown, ResourceRule } from './resource-rule';
 
-/** `aws_secretsmanager_secret_policy.block_public_policy` is true, so Secrets Manager refuses a policy that grants broad access. */
+/**
+ * `aws_secretsmanager_secret_policy.block_public_policy` is true, so Secrets Manager refuses a policy that grants broad access.
+ * Fix: `blockPublicPolicy: true`.
+ */
 export const secretPolicyBlockPublic: ResourceRule = {
   code: 'PLS_SECRET_POLICY_BLOCK_PUBLIC',
   description: 'Secret resource policies are applied with block_public_policy = true',

@@ -1,6 +1,9 @@
 import { daysInRange, ResourceRule } from './resource-rule';
 
-/** `aws_secretsmanager_secret.recovery_window_in_days` is 7–30 (unset = 30; 0, immediate deletion, is rejected). */
+/**
+ * `aws_secretsmanager_secret.recovery_window_in_days` is 7–30 (unset = 30; 0, immediate deletion, is rejected).
+ * Fix: 30 days, or leave it unset.
+ */
 export const secretRecoveryWindow: ResourceRule = {
   code: 'PLS_SECRET_RECOVERY_WINDOW',
   description: 'Secret recovery window from 7 to 30 days (unset = 30, never 0)',

@@ -8,7 +8,10 @@ function blank(value: unknown): boolean {
   return !isUnknown(value) && (typeof value !== 'string' || value.trim() === '');
 }
 
-/** Security groups and their ingress rules say what they are for (AWS shows the text in the console and in audits). */
+/**
+ * Security groups and their ingress rules say what they are for (AWS shows the text in the console and in audits).
+ * Fix: Describe what it admits.
+ */
 export const securityGroupDescription: ResourceRule = {
   code: 'PLS_SG_DESCRIPTION',
   description: 'Security groups and ingress rules have a description',

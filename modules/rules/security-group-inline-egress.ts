@@ -1,6 +1,9 @@
 import { isUnknown, listOf, ResourceRule } from './resource-rule';
 
-/** An endpoint security group has no inline egress: endpoints never initiate connections. */
+/**
+ * An endpoint security group has no inline egress: endpoints never initiate connections.
+ * Fix: remove the `egress` blocks (endpoints never initiate connections).
+ */
 export const securityGroupInlineEgress: ResourceRule = {
   code: 'PLS_SG_INLINE_EGRESS',
   description: 'Security groups have no inline egress rules',

@@ -7,11 +7,11 @@ import { defaultConfig, defaultConfigJson, exampleConfigJson } from '../helpers/
 import { synthToTemp } from '../helpers/pipeline';
 
 /**
- * DESIGN.md §5 (default config), transcribed: request → [via app, via admin, internet, break-glass internet].
- * Management made for the caller by another service never comes through the admin VPC (§5's "—"):
+ * The access matrix of docs/design.md (default config), transcribed: request → [via app, via admin, internet, break-glass internet].
+ * Management made for the caller by another service never comes through the admin VPC (the matrix marks it "—"):
  * the admin principal's call through CloudFormation is refused like any call from outside it.
  */
-const DESIGN_MATRIX: Record<string, [string, string, string, string]> = {
+const ACCESS_MATRIX: Record<string, [string, string, string, string]> = {
   'secretsmanager:GetSecretValue': ['Allow', 'Deny', 'Deny', 'Deny'],
   'secret management (Put*/Update*/Delete*/Restore*/RotateSecret/PutResourcePolicy/Tag*)': ['Deny', 'Allow', 'Deny', 'Allow'],
   'secretsmanager:DescribeSecret, List*': ['Allow', 'Allow', 'Allow', 'Allow'],
@@ -75,7 +75,7 @@ describe('access report of the default config', () => {
     expect(appSm.id).toMatch(/^\$\{app-vpc:aws_vpc_endpoint\.endpoints_secretsmanager_endpoint_[A-Z0-9]+\.id\}$/);
   });
 
-  it('GIVEN the synthesized policies WHEN evaluated THEN every cell of the matrix equals DESIGN.md §5', () => {
+  it('GIVEN the synthesized policies WHEN evaluated THEN every cell of the matrix equals the access matrix of docs/design.md', () => {
     expect(report.columns.map((c) => c.label)).toEqual([
       'via app-vpc endpoints (role/app)',
       'via admin-vpc endpoints (role/secret-admin)',
@@ -83,7 +83,7 @@ describe('access report of the default config', () => {
       'internet (role/break-glass, exempt)',
     ]);
     const found = Object.fromEntries(report.rows.map((r) => [r.request, r.cells.map((c) => c.decision)]));
-    expect(found).toEqual(DESIGN_MATRIX);
+    expect(found).toEqual(ACCESS_MATRIX);
     expect(report.rows.every((r) => r.subject === (r.service === 'kms' ? 'key alias/app-data' : 'secret app/db-password'))).toBe(true);
   });
 
@@ -176,7 +176,7 @@ describe('access report, other configs', () => {
       ['prod', 'us-west-2', ['prod-app-vpc', 'prod-admin-vpc']],
       ['staging', 'eu-west-1', ['staging-app-vpc', 'staging-admin-vpc']],
     ]);
-    for (const r of reports) expect(Object.fromEntries(r.rows.map((row) => [row.request, row.cells.map((c) => c.decision)]))).toEqual(DESIGN_MATRIX);
+    for (const r of reports) expect(Object.fromEntries(r.rows.map((row) => [row.request, row.cells.map((c) => c.decision)]))).toEqual(ACCESS_MATRIX);
   });
 
   it('GIVEN the audit config WHEN reported THEN the audit key appears with what its policy allows, and the environment key keeps its matrix', () => {
@@ -184,8 +184,8 @@ describe('access report, other configs', () => {
     raw.environments[0].audit = {};
     const reports = buildAccessReport(readSynthesizedStacks(synthToTemp(parseConfig(raw, 'audit.json')).outdir));
     const rows = reports[0].rows.filter((r) => r.service === 'kms' && r.subject === 'key alias/app-data');
-    expect(rows.map((r) => r.request)).toEqual(Object.keys(DESIGN_MATRIX).filter((request) => /^(kms|same)/.test(request)));
-    expect(rows.map((r) => r.cells.map((c) => c.decision))).toEqual(rows.map((r) => DESIGN_MATRIX[r.request]));
+    expect(rows.map((r) => r.request)).toEqual(Object.keys(ACCESS_MATRIX).filter((request) => /^(kms|same)/.test(request)));
+    expect(rows.map((r) => r.cells.map((c) => c.decision))).toEqual(rows.map((r) => ACCESS_MATRIX[r.request]));
     const audit = reports[0].rows.find((r) => r.subject === 'key alias/privatelink-audit' && r.short === 'usage')!;
     // Not locked to the app endpoint (CloudTrail and CloudWatch use it), and not admitted by the app KMS endpoint policy.
     expect(audit.cells.map((c) => c.decision)).toEqual(['Deny', 'Allow', 'Allow', 'Allow']);

@@ -8,7 +8,7 @@ import { inParallel } from '../helpers/terraform';
 import { runSynth } from '../../stacks/run-synth';
 
 /**
- * Every DESIGN.md §6 guardrail a config file can reach, end to end: a bad config is written to a
+ * Every guardrail (docs/guardrails.md) a config file can reach, end to end: a bad config is written to a
  * temporary directory that already holds an earlier synth, the app entry runs on it, and the test
  * checks exit code 1, the exact JSON path with the value found and what is expected, and that the
  * earlier cdktf.out is byte-for-byte untouched. Every fourth case (and the several-mistakes file)

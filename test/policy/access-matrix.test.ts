@@ -4,7 +4,7 @@ import { EnvironmentPolicies, synthesizedPolicies } from '../helpers/policies';
 import { ACCESS_MATRIX, checkOutcome, Column, COLUMN_LABELS, expectedCell, MatrixCase, matrixCases, Outcome, runCases } from './simulation';
 
 /**
- * DESIGN.md §5 proved by IAM simulation: every generated secret, key and endpoint policy of the
+ * The access matrix of docs/design.md, proved by IAM simulation: every generated secret, key and endpoint policy of the
  * default config and of stacks/config/multi-env.json, over every cell of the access matrix, with
  * the context keys each request carries in AWS and none ignored or missing.
  */
@@ -15,7 +15,7 @@ const CONFIGS: [string, () => StacksConfig][] = [
 
 const COLUMNS: Column[] = ['viaApp', 'viaAdmin', 'internet', 'breakGlass', 'deployRole'];
 
-describe.each(CONFIGS)('access matrix of DESIGN.md §5, %s config', (_name, load) => {
+describe.each(CONFIGS)('access matrix of docs/design.md, %s config', (_name, load) => {
   const environments: EnvironmentPolicies[] = synthesizedPolicies(load());
   const cases: MatrixCase[] = environments.flatMap((env) => matrixCases(env));
   let outcomes: Outcome[] = [];
@@ -36,9 +36,11 @@ describe.each(CONFIGS)('access matrix of DESIGN.md §5, %s config', (_name, load
     const inCell = cases.map((c, i) => [c, outcomes[i]] as const).filter(([c]) => c.request.env === env && c.row.id === rowId && c.column === column);
     expect(inCell.length).toBeGreaterThan(0);
     const failures = inCell.map(([c, o]) => checkOutcome(c, o)).filter((f): f is string => f !== undefined);
-    expect(failures.length ? `${failures.length} of ${inCell.length} requests differ from DESIGN.md §5:\n\n${failures.join('\n\n')}` : 'all hold').toBe(
-      'all hold',
-    );
+    expect(
+      failures.length
+        ? `${failures.length} of ${inCell.length} requests differ from the access matrix of docs/design.md:\n\n${failures.join('\n\n')}`
+        : 'all hold',
+    ).toBe('all hold');
   });
 
   it('GIVEN the synthesized stacks WHEN the matrix is simulated THEN every key, secret and endpoint policy took part', () => {

@@ -18,7 +18,7 @@ import {
 } from './simulation';
 
 /**
- * "Endpoint policies narrow further" (DESIGN.md §5): requests the secret or key policy alone would
+ * "Endpoint policies narrow further" (docs/design.md, access model): requests the secret or key policy alone would
  * allow, stopped by the endpoint policy. Each is one simulation with the endpoint policy in
  * `vpcEndpointPolicies`; the assertion reads the endpoint's own verdict (`endpointAnalysis`).
  */

@@ -4,7 +4,7 @@ import { EnvironmentPolicies, IamPolicy, synthesizedPolicies } from '../helpers/
 import { describeRequest, explain, keyTarget, Request, secretTarget, simulate, Target } from './simulation';
 
 /**
- * No generated key or secret policy may lock out every principal (DESIGN.md §5): a break-glass
+ * No generated key or secret policy may lock out every principal (docs/design.md, access model): a break-glass
  * principal (and the deploy role, when there is one) can still manage every key and secret from
  * the internet, and every key policy keeps the account-root delegation that lets IAM policies apply.
  */

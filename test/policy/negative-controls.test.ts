@@ -5,8 +5,8 @@ import { ACCESS_MATRIX, checkOutcome, failingCells, mapPolicies, matrixCases, ru
 
 /**
  * Negative controls: the simulation tests must be able to fail. Each control breaks one generated
- * policy the way a careless edit would, re-runs the whole §5 matrix, and asserts exactly which
- * cells then differ from DESIGN.md §5 (`row|column`).
+ * policy the way a careless edit would, re-runs the whole access matrix, and asserts exactly which
+ * cells then differ from the access matrix of docs/design.md (`row|column`).
  */
 
 function withoutStatement(policy: IamPolicy, sid: string): IamPolicy {
@@ -108,7 +108,7 @@ describe('negative controls of the access-matrix simulation (default config)', (
 
   it('GIVEN the policies naming the app VPC where the admin VPC belongs THEN the admin VPC loses management and the app VPC is refused it only by its endpoint', async () => {
     const broken = mapPolicies(env, (p, kind) => (kind === 'key' || kind === 'secret' ? replaced(p, env.admin.vpcId, env.app.vpcId) : p));
-    // via app: only the app endpoint policy still stops management (an implicit deny), which §5 does not accept as its Deny.
+    // via app: only the app endpoint policy still stops management (an implicit deny), which the access matrix does not accept as its Deny.
     expect(await failingCellsOf(broken)).toEqual(cells(['key-management', 'secret-management'], ['viaApp', 'viaAdmin']));
   });
 

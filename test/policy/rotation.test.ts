@@ -208,7 +208,7 @@ describe('the rotation role of one secret gains nothing elsewhere', () => {
     },
   );
 
-  it('GIVEN multi-env.json with and without its rotation entries WHEN the §5 matrix is simulated THEN every request of every other principal has the same result', async () => {
+  it('GIVEN multi-env.json with and without its rotation entries WHEN the access matrix is simulated THEN every request of every other principal has the same result', async () => {
     const raw = multiEnvJson();
     for (const env of raw.environments) for (const s of env.secrets) delete s.rotation;
     const without = synthesizedPolicies(parseConfig(raw, 'multi-env.json (no rotation)'));

@@ -5,7 +5,7 @@ import { ViaService, viaServiceContext } from '../../modules/access-report';
 import { EndpointPolicy, EnvironmentPolicies, IamPolicy, KeyPolicyOf, SecretPolicyOf } from '../helpers/policies';
 
 /**
- * Simulation of the generated policies over the access matrix of DESIGN.md §5.
+ * Simulation of the generated policies over the access matrix of docs/design.md.
  *
  * Endpoint policies: iam-simulate evaluates VPC endpoint policies itself (`vpcEndpointPolicies`,
  * reported as `endpointAnalysis`, a non-allowing endpoint policy blocks the request with
@@ -14,7 +14,7 @@ import { EndpointPolicy, EnvironmentPolicies, IamPolicy, KeyPolicyOf, SecretPoli
  * simulation is combined by hand.
  */
 
-/** A column of the §5 table, plus the deploy role, which is exempt from the admin-VPC rule like break-glass. */
+/** A column of the access matrix (docs/design.md), plus the deploy role, which is exempt from the admin-VPC rule like break-glass. */
 export type Column = 'viaApp' | 'viaAdmin' | 'internet' | 'breakGlass' | 'deployRole';
 
 export const COLUMN_LABELS: Readonly<Record<Column, string>> = {
@@ -31,10 +31,10 @@ export type Expected = 'Allow' | 'Deny';
 /** What a row's actions act on. */
 export type RowTarget = 'secret' | 'all-secrets' | 'key';
 
-/** A row of the §5 table. */
+/** A row of the access matrix. */
 export interface MatrixRow {
   readonly id: string;
-  /** The request as DESIGN.md §5 words it. */
+  /** The request as the access matrix of docs/design.md words it. */
   readonly label: string;
   readonly target: RowTarget;
   readonly actions: readonly string[];
@@ -44,7 +44,7 @@ export interface MatrixRow {
    * `aws:CalledVia` (CloudFormation's forward access session). @default - the caller calls itself
    */
   readonly via?: ViaService;
-  /** The four columns of DESIGN.md §5; the deploy role expects what break-glass expects. */
+  /** The four columns of the access matrix; the deploy role expects what break-glass expects. */
   readonly expected: Readonly<Record<Exclude<Column, 'deployRole'>, Expected>>;
 }
 
@@ -53,7 +53,7 @@ const deny4 = { viaApp: 'Deny', viaAdmin: 'Deny', internet: 'Deny', breakGlass: 
 /** Management made for the caller by another service: from AWS's network, so only the exempt principals pass. */
 const exemptOnly = { viaApp: 'Deny', viaAdmin: 'Deny', internet: 'Deny', breakGlass: 'Allow' } as const;
 
-/** DESIGN.md §5, one row per line of the table (the metadata line split by target), one action per family. */
+/** The access matrix of docs/design.md, one row per line of the table (the metadata line split by target), one action per family. */
 export const ACCESS_MATRIX: readonly MatrixRow[] = [
   {
     id: 'secret-value',
@@ -221,7 +221,7 @@ export interface RotationRow {
  * What a rotation Lambda calls (the four steps createSecret / setSecret / testSecret / finishSecret
  * of the AWS rotation templates), for its execution role on the secret it rotates. Only the admin
  * VPC gives it the value; writing the value and moving its stages is management, allowed from the
- * admin VPC only; metadata is readable from anywhere in the account (the §5 metadata row).
+ * admin VPC only; metadata is readable from anywhere in the account (the metadata row of the access matrix).
  */
 export const ROTATION_MATRIX: readonly RotationRow[] = [
   {
@@ -533,7 +533,7 @@ export function columnPrincipals(env: EnvironmentPolicies): Partial<Record<Colum
 }
 
 /**
- * Every request of the §5 matrix for an environment: each row's actions × each secret or key ×
+ * Every request of the access matrix for an environment: each row's actions × each secret or key ×
  * each column × each principal of that column.
  */
 export function matrixCases(env: EnvironmentPolicies, rows: readonly MatrixRow[] = ACCESS_MATRIX): MatrixCase[] {
@@ -565,7 +565,7 @@ export function matrixCases(env: EnvironmentPolicies, rows: readonly MatrixRow[]
 
 /**
  * The failure text of a case, or undefined when it holds. `Allow` must be `Allowed`; `Deny` must be
- * `ExplicitlyDenied`: every Deny of §5 comes from an explicit Deny statement of the secret or key
+ * `ExplicitlyDenied`: every Deny of the access matrix comes from an explicit Deny statement of the secret or key
  * policy, so it holds even if an endpoint policy is widened or left at the AWS default. Every case
  * must also leave no context key ignored and none missing.
  */

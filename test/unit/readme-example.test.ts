@@ -4,10 +4,11 @@ import { join } from 'path';
 import * as ts from 'typescript';
 import * as modules from '../../modules/public';
 
-describe('README example', () => {
-  it('GIVEN the README example of "Use the modules in your own stack" WHEN it runs THEN it synthesizes endpoints whose KMS policy holds the late statement', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Use the modules in your own stack'));
+describe('library example (docs/library.md)', () => {
+  it('GIVEN the library example of docs/library.md (linked from the README) WHEN it runs THEN it synthesizes endpoints whose KMS policy holds the late statement', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'library.md'), 'utf8');
+    expect(doc).toContain('## Example');
+    const section = doc.slice(doc.indexOf('## Example'));
     const source = /```ts\n([\s\S]*?)```/.exec(section)![1];
     const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
     const outdir = mkdtempSync(join(tmpdir(), 'pls-readme-'));
