@@ -1,10 +1,10 @@
-import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { gzipSync } from 'zlib';
 import { defaultConfig } from '../helpers/configs';
-import { AUDIT_SOURCES, ensureBuilt } from '../helpers/dist';
+import { AUDIT_SOURCES, ensureBuilt, ROOT } from '../helpers/dist';
+import { ProcessRun, runTool } from '../helpers/processes';
 import { synthToTemp } from '../helpers/pipeline';
 import { FIXTURES, GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './records';
 
@@ -14,21 +14,13 @@ import { FIXTURES, GUIDE_KMS, GUIDE_SECRETS_MANAGER, makeRecord } from './record
  * test/slow/npm-scripts.test.ts, the slow layer.
  */
 
-const ROOT = join(__dirname, '..', '..');
 const SM = 'vpce-1234a5678b9012c';
 const KMS = 'vpce-0295a3caf8414c94a';
 const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ADMIN_KMS = 'vpce-0bbbbbbbbbbbbbbbb';
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function node(tool: 'audit' | 'report', args: string[], cwd = ROOT): Run {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', `${tool}.js`), ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function node(tool: 'audit' | 'report', args: string[], cwd = ROOT): ProcessRun {
+  return runTool(tool, args, { cwd });
 }
 
 /** A directory of generated trail files: gzip {"Records"} as S3 holds them, a single record, a digest, and one truncated file. */
@@ -57,7 +49,7 @@ beforeAll(() => {
 describe('npm run audit (dist/tools/audit.js)', () => {
   it('GIVEN the two guide records and both guide endpoints WHEN audited THEN exit 0 and each call is listed under its endpoint, marked expected', () => {
     const run = node('audit', ['--endpoint', SM, '--endpoint', KMS, GUIDE_SECRETS_MANAGER, GUIDE_KMS]);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toContain(`GetSecretValue  ${SM} (expected)  1`);
     expect(run.stdout).toContain(`GenerateDataKey  ${KMS} (expected)  1`);
     expect(run.stdout).toContain('No flagged calls');
@@ -66,7 +58,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
 
   it('GIVEN only the Secrets Manager endpoint expected WHEN the guide records are audited THEN exit 1 and the KMS call is flagged with its time, caller and endpoint', () => {
     const run = node('audit', ['--endpoint', SM, FIXTURES]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /FLAGGED 1 call \(1 not through an expected endpoint\):\n {2}2018-01-16T05:46:57Z {2}kms GenerateDataKey .* by arn:aws:iam::111122223333:user\/Alice from 172\.01\.01\.001 {2}through vpce-0295a3caf8414c94a, not an expected endpoint/,
     );
@@ -76,7 +68,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     const run = node('audit', [trailDirectory()]);
     expect(run.stdout).toContain('Read 3 files (1 digest file skipped): 4 records, 4 Secrets Manager / KMS calls, 0 other events.');
     expect(run.stdout).toContain('Decrypt  AWS service secretsmanager.amazonaws.com  1');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
   });
 
   it('GIVEN a call without vpcEndpointId and no expectation WHEN audited THEN exit 1: a call on the public endpoint is flagged', () => {
@@ -84,7 +76,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     const file = join(dir, 'public.json');
     writeFileSync(file, JSON.stringify(makeRecord({ service: 'secretsmanager', eventName: 'GetSecretValue', secretId: 'app/db-password' })));
     const run = node('audit', [file]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stdout).toContain('GetSecretValue  no endpoint (public)  1  FLAGGED');
     expect(run.stdout).toContain('no vpcEndpointId (public endpoint)');
   });
@@ -94,7 +86,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     const truncated = join(dir, 'truncated.json.gz');
     writeFileSync(truncated, gzipSync(JSON.stringify({ Records: [makeRecord({ service: 'kms', eventName: 'Decrypt', vpcEndpointId: KMS })] })).subarray(0, 30));
     const run = node('audit', ['--endpoint', SM, '--endpoint', KMS, dir]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${truncated}: cannot gunzip (truncated or corrupt gzip file)`);
     expect(run.stderr).toContain('1 input could not be read (see above); the others were audited.');
     expect(run.stdout).toContain('Read 3 files (1 digest file skipped): 4 records');
@@ -112,7 +104,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     ];
     writeFileSync(join(dir, 'trail.json'), JSON.stringify({ Records: records }));
     const run = node('audit', ['--endpoint', SM, '--endpoint', KMS, '--admin-endpoint', ADMIN_KMS, dir]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stdout).toContain(`Admin endpoints: ${ADMIN_KMS}: management by an AWS service for a caller is expected only through these.`);
     expect(run.stdout).toContain(
       'FLAGGED 2 calls (1 key or secret management by another AWS service for the caller, outside the admin VPC; 1 key usage via an AWS service other than Secrets Manager):',
@@ -126,7 +118,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
 
   it('GIVEN the usage WHEN asked THEN it names the admin endpoint options and what is flagged', () => {
     const run = node('audit', ['--help']);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toContain('--admin-endpoint vpce-');
     expect(run.stdout).toContain('--admin-outputs FILE');
     expect(run.stdout).toContain('key usage (Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*) via any AWS service but Secrets Manager');
@@ -141,7 +133,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
     [['--outputs', '/nonexistent/outputs.json', GUIDE_KMS], /--outputs \/nonexistent\/outputs\.json: cannot read \(ENOENT\)/],
   ])('GIVEN the arguments %j WHEN run THEN exit 2 with the problem and the usage', (args, message) => {
     const run = node('audit', args as string[]);
-    expect(run.status).toBe(2);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('Usage: npm run audit --');
   });
@@ -158,14 +150,14 @@ describe('npm run audit (dist/tools/audit.js)', () => {
       }),
     );
     const run = node('audit', ['--outputs', file, FIXTURES]);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Expected endpoints: ${KMS}, ${SM} (from ${file}).`);
   });
 
   it('GIVEN cdktf.out and the stacks’ local state WHEN passed with --synth THEN the endpoint ids come from the state outputs; without state it is a usage error', () => {
     const { project, outdir } = synthToTemp(defaultConfig());
     const noState = node('audit', ['--synth', outdir, GUIDE_KMS]);
-    expect(noState.status).toBe(2);
+    expect(noState.code).toBe(2);
     expect(noState.stderr).toMatch(/--synth .*: stack admin-vpc has no Terraform state at .*terraform\.admin-vpc\.tfstate \(not deployed\?\)/);
     // The local backend puts state next to package.json of the project: ../../../terraform.<stack>.tfstate.
     const state = (ids: string[]) =>
@@ -178,7 +170,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
       'Admin endpoints: vpce-0aaaaaaaaaaaaaaaa, vpce-0bbbbbbbbbbbbbbbb: management by an AWS service for a caller is expected only through these.',
     );
     expect(run.stdout).toContain('Watched keys and secrets: 1 key, 0 secrets: calls by AWS services are checked on these only.');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     // CloudTrail encrypting its log files with the audit key (not watched) passes; S3 using the watched key does not.
     const trail = join(project, 'trail.json');
     const auditKey = KEY_ARN.replace('1234abcd', '0000aaaa');
@@ -192,7 +184,7 @@ describe('npm run audit (dist/tools/audit.js)', () => {
       }),
     );
     const services = node('audit', ['--synth', outdir, trail]);
-    expect(services.status).toBe(1);
+    expect(services.code).toBe(1);
     expect(services.stdout).toContain('FLAGGED 1 call (1 key usage via an AWS service other than Secrets Manager):');
   });
 });
@@ -201,7 +193,7 @@ describe('npm run report (dist/tools/report.js)', () => {
   it('GIVEN cdktf.out of the default config WHEN reported THEN exit 0 and access-report.md holds the matrix and the diagram', () => {
     const { project, outdir } = synthToTemp(defaultConfig());
     const run = node('report', ['--synth', outdir], project);
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toBe(`Wrote access-report.md: 1 environment ((default)) from ${outdir}\n`);
     const markdown = readFileSync(join(project, 'access-report.md'), 'utf8');
     expect(markdown).toContain('| secretsmanager:GetSecretValue | secret app/db-password | Allow | Deny');
@@ -211,11 +203,11 @@ describe('npm run report (dist/tools/report.js)', () => {
   it('GIVEN no synth output WHEN reported THEN exit 1 saying to run npm run synth; a stray argument is exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pls-nosynth-'));
     const missing = node('report', ['--synth', join(dir, 'cdktf.out')], dir);
-    expect(missing.status).toBe(1);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/manifest\.json: found no file; expected the output of "npm run synth"/);
     expect(existsSync(join(dir, 'access-report.md'))).toBe(false);
     const stray = node('report', ['cdktf.out'], dir);
-    expect(stray.status).toBe(2);
+    expect(stray.code).toBe(2);
     expect(stray.stderr).toContain('unexpected argument cdktf.out');
   });
 });

@@ -1,11 +1,11 @@
-import { execFile, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'fs';
 import { availableParallelism, tmpdir } from 'os';
 import { join, relative } from 'path';
 import { defaultConfigJson } from '../helpers/configs';
 import { fileHashes } from '../helpers/pipeline';
+import { ProcessRun, synthInProcess, synthProcess } from '../helpers/processes';
 import { inParallel } from '../helpers/terraform';
-import { runSynth } from '../../stacks/run-synth';
 
 /**
  * Every guardrail (docs/guardrails.md) a config file can reach, end to end: a bad config is written to a
@@ -46,28 +46,12 @@ function hashTree(dir: string): string {
   return JSON.stringify(fileHashes(dir));
 }
 
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+function runInProcess(cwd: string, configFile: string): Promise<ProcessRun> {
+  return synthInProcess({ STACKS_CONFIG: configFile, CDKTF_OUTDIR: join(cwd, 'cdktf.out') }, cwd);
 }
 
-async function runInProcess(cwd: string, configFile: string): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const env: NodeJS.ProcessEnv = { STACKS_CONFIG: configFile, CDKTF_OUTDIR: join(cwd, 'cdktf.out') };
-  const code = await runSynth(env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, cwd);
-  return { code, stdout, stderr };
-}
-
-function runEntry(cwd: string, configFile: string): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, STACKS_CONFIG: configFile, CDKTF_OUTDIR: join(cwd, 'cdktf.out') };
-  delete env.SYNTH_HCL_OUTPUT;
-  return new Promise((resolveRun) => {
-    execFile(process.execPath, [entry], { cwd, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolveRun({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
-  });
+function runEntry(cwd: string, configFile: string): Promise<ProcessRun> {
+  return synthProcess(cwd, { STACKS_CONFIG: configFile, CDKTF_OUTDIR: join(cwd, 'cdktf.out'), SYNTH_HCL_OUTPUT: '' });
 }
 
 type Config = any;
@@ -723,7 +707,7 @@ const SEVERAL = (() => {
   };
 })();
 
-interface CaseOutcome extends RunResult {
+interface CaseOutcome extends ProcessRun {
   readonly before: string;
   readonly after: string;
   /** Entries of the case directory after the run (a staging directory left behind would show here). */

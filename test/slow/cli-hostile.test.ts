@@ -5,6 +5,7 @@ import { join } from 'path';
 import { gzipSync } from 'zlib';
 import { AUDIT_SOURCES, ensureBuilt, ROOT } from '../helpers/dist';
 import { makeRecord } from '../audit/records';
+import { ProcessRun, runTool } from '../helpers/processes';
 
 /**
  * Fault injection on the real process (`node dist/tools/audit.js`): endless files, gzip bombs, a huge
@@ -15,30 +16,23 @@ import { makeRecord } from '../audit/records';
 const KMS = 'vpce-0295a3caf8414c94a';
 const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function audit(args: string[]): Run {
+function audit(args: string[]): ProcessRun {
   // The timeout only keeps a hanging audit from hanging the suite; the assertions are on the status.
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', 'audit.js'), ...args], { encoding: 'utf8', timeout: 60000, maxBuffer: 64 * 1024 * 1024 });
-  const run = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const run = runTool('audit', args, { timeout: 60000, maxBuffer: 64 * 1024 * 1024 });
   // No stack trace, whatever happened.
   expect(run.stderr).not.toMatch(/\n\s+at /);
   return run;
 }
 
 /** The audit in the benchmark's memory probe (tools/bench/max-rss): the run and the process's peak RSS in MiB. */
-function auditWithPeak(args: string[]): Run & { peakMiB: number } {
+function auditWithPeak(args: string[]): ProcessRun & { peakMiB: number } {
   const code = `require(${JSON.stringify(join(ROOT, 'dist', 'tools', 'audit.js'))}).runCli(${JSON.stringify(args)})`;
   const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', 'bench', 'max-rss.js'), '-e', code], { encoding: 'utf8', timeout: 60000 });
   const kib = /__BENCH_MAX_RSS_KIB__(\d+)/.exec(r.stderr)?.[1];
   expect(kib).toBeDefined();
   const stderr = r.stderr.replace(/__BENCH_MAX_RSS_KIB__\d+\n/, '');
   expect(stderr).not.toMatch(/\n\s+at /);
-  return { status: r.status, stdout: r.stdout, stderr, peakMiB: Number(kib) / 1024 };
+  return { code: r.status, stdout: r.stdout, stderr, peakMiB: Number(kib) / 1024 };
 }
 
 function tempDir(): string {
@@ -57,14 +51,14 @@ describe('npm run audit on hostile inputs', () => {
     const named = join(dir, 'x.json');
     mkdirSync(named);
     const run = audit(['/dev/zero', fifo, named]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain('/dev/zero: found a character device; expected a CloudTrail log file (.json or .json.gz) (a regular file)');
     expect(run.stderr).toContain(`${fifo}: found a FIFO (named pipe); expected a CloudTrail log file`);
     expect(run.stderr).toContain(`${named}: directory holds no *.json or *.json.gz file`);
     expect(run.stderr).toContain('3 inputs could not be read (see above)');
     // The FIFO inside a directory that is walked is refused the same way.
     const walked = audit([dir]);
-    expect(walked.status).toBe(1);
+    expect(walked.code).toBe(1);
     expect(walked.stderr).toContain(`${fifo}: found a FIFO (named pipe)`);
   });
 
@@ -76,7 +70,7 @@ describe('npm run audit on hostile inputs', () => {
     writeFileSync(bomb, Buffer.concat([gzipSync('{"Records": ['), ...Array<Buffer>(2048).fill(spaces), gzipSync(']}')]));
     writeFileSync(join(dir, 'good.json'), JSON.stringify({ Records: [good()] }));
     const run = auditWithPeak(['--endpoint', KMS, '--max-file-size', '256MiB', dir]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${bomb}: decompresses to more than 256.0 MiB; expected a CloudTrail log file of at most 256.0 MiB (--max-file-size)`);
     // Streamed: far less than the 256 MiB it decompressed (the process itself takes about 60 MiB).
     expect(run.peakMiB).toBeLessThan(200);
@@ -87,7 +81,7 @@ describe('npm run audit on hostile inputs', () => {
     const file = join(tempDir(), 'large.json');
     writeFileSync(file, JSON.stringify({ Records: Array.from({ length: 20 }, good) }));
     const run = audit(['--max-file-size', '1KiB', file]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`${file}: found \\d+\\.\\d KiB; expected a CloudTrail log file \\(\\.json or \\.json\\.gz\\) of at most 1\\.0 KiB`));
     expect(audit(['--max-file-size', 'lots', file]).stderr).toContain('--max-file-size: found "lots"; expected a size such as 1048576, 64MiB or 1GiB');
   });
@@ -99,7 +93,7 @@ describe('npm run audit on hostile inputs', () => {
     const run = audit(['--endpoint', KMS, file]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('Read 1 file: 160000 records, 1 Secrets Manager / KMS call, 159999 other events.');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
   });
 
   it('GIVEN records with fields of the wrong type WHEN audited THEN each is reported with its file, index, field, value and expectation; the others are counted; exit 1', () => {
@@ -114,7 +108,7 @@ describe('npm run audit on hostile inputs', () => {
     ];
     writeFileSync(file, JSON.stringify({ Records: records }));
     const run = audit(['--endpoint', KMS, file]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       `${file}: record 1: resources: found "arn:aws:kms:us-west-2:111122223333:key/x"; expected an array of at most 1000 resources\n`,
     );
@@ -136,7 +130,7 @@ describe('npm run audit on hostile inputs', () => {
       /Read 2 files: 3 records, 3 Secrets Manager \/ KMS calls, 0 other events\. 1 duplicate record \(an eventID counted before\) left out\.\n/,
     );
     expect(run.stdout).toMatch(new RegExp(`Decrypt  ${KMS} \\(expected\\)  3\\n`));
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
   });
 
   it('GIVEN a gzip file cut in the middle and a file with invalid JSON after two records WHEN audited THEN each is named with where it broke, the records before are counted, exit 1', () => {
@@ -149,7 +143,7 @@ describe('npm run audit on hostile inputs', () => {
     const two = JSON.stringify({ Records: [good(), good()] });
     writeFileSync(broken, `${two.slice(0, -2)}, {"eventName": tru}}, oops]}`);
     const run = audit(['--endpoint', KMS, cut, broken]);
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`${cut}: cannot gunzip \\(truncated or corrupt gzip file\\): unexpected end of file\\n`));
     expect(run.stderr).toContain(`${broken}: record 2: not valid JSON (`);
     expect(run.stderr).toContain(
@@ -167,12 +161,12 @@ describe('npm run audit on hostile inputs', () => {
     const fifo = join(dir, 'outputs.json');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const viaFifo = audit(['--outputs', fifo, dir]);
-    expect(viaFifo.status).toBe(2);
+    expect(viaFifo.code).toBe(2);
     expect(viaFifo.stderr).toContain(`audit: --outputs ${fifo}: found a FIFO (named pipe); expected --outputs JSON file (a regular file)`);
     const deep = join(dir, 'deep.json');
     writeFileSync(deep, `${'['.repeat(100000)}${']'.repeat(100000)}`);
     const nested = audit(['--outputs', deep, dir]);
-    expect(nested.status).toBe(2);
+    expect(nested.code).toBe(2);
     expect(nested.stderr).toContain(`audit: --outputs ${deep}: not valid JSON (objects and arrays nested more than 64 levels deep at line 1, column 65`);
   });
 });

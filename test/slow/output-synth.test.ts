@@ -1,28 +1,19 @@
 import { execFile } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { hostname, tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import { nodeFs } from '../../stacks/output-fs';
 import { processStart } from '../../stacks/output-lock';
-import { runSynth } from '../../stacks/run-synth';
 import { fleetConfig, writeFleetConfig } from '../../tools/bench/fleet-config';
 import { main as prune } from '../../tools/prune';
 import { faultyFs, temporaryLeftovers, treeSnapshot } from '../helpers/output-faults';
 import { fileHashes } from '../helpers/pipeline';
+import { ProcessRun, synthInProcess, synthProcess } from '../helpers/processes';
 
 const STATE = JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 7, lineage: 'env-002-lineage', outputs: {}, resources: [] });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function synth(cwd: string, env: NodeJS.ProcessEnv, write = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runSynth(env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, cwd, write);
-  return { code, stdout, stderr };
+function synth(cwd: string, env: NodeJS.ProcessEnv, write = {}): Promise<ProcessRun> {
+  return synthInProcess(env, cwd, write);
 }
 
 /** A project folder with fleet configs of `counts` environments (fleet-<n>.json). */
@@ -265,16 +256,7 @@ describe('I/O errors and other writers, through the synth entry', () => {
 
   it('GIVEN two synth processes started at once into one output directory THEN each succeeds or is refused with the lock message, and the output is whole: one of the two', async () => {
     const cwd = project(2, 3);
-    const entry = resolve(__dirname, '..', '..', 'dist', 'app', 'launch.js');
-    const run = (config: string): Promise<Run> =>
-      new Promise((done) => {
-        execFile(
-          process.execPath,
-          [entry],
-          { cwd, env: { ...process.env, STACKS_CONFIG: config, CDKTF_OUTDIR: 'cdktf.out', SYNTH_HCL_OUTPUT: '' }, encoding: 'utf8' },
-          (error, stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
-        );
-      });
+    const run = (config: string) => synthProcess(cwd, { STACKS_CONFIG: config, CDKTF_OUTDIR: 'cdktf.out', SYNTH_HCL_OUTPUT: '' });
     const reference = async (config: string): Promise<Record<string, string>> => {
       const dir = mkdtempSync(join(tmpdir(), 'pls-out-ref-'));
       expect((await synth(cwd, { STACKS_CONFIG: config, CDKTF_OUTDIR: dir })).code).toBe(0);
