@@ -4,7 +4,7 @@ import stringify from 'json-stable-stringify';
 import { errorCode, lstatOrUndefined, nodeFs, OutputFs, readOrUndefined, syncDirectory, writeNewFile } from './output-fs';
 import { acquireOutputLock, LockHolder, OutputLock, OutputLockedError, processAlive, SYNTH_FOLDER } from './output-lock';
 import { StackFiles } from './stack-files';
-import { isWriterTemporary, keptEntries, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
+import { isWriterTemporary, keptEntries, listedStacks, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
 
 const Manifest = { fileName: OUTPUT_NAMES.manifest, stacksFolder: OUTPUT_NAMES.stacks, stackMetadataPath: OUTPUT_NAMES.metadata } as const;
 
@@ -102,17 +102,6 @@ export function inGeneration(path: string): string {
 export function linkTarget(path: string): string {
   const parts = path.split(/[\\/]/);
   return [...parts.slice(1).map(() => '..'), SYNTH_FOLDER, 'current', inGeneration(path)].join('/');
-}
-
-/** The stacks the manifest at `file` lists (none when it is missing or unreadable). */
-function listedStacks(io: OutputFs, file: string): Set<string> {
-  const text = readOrUndefined(io, file);
-  if (text === undefined) return new Set();
-  try {
-    return new Set(Object.keys((JSON.parse(text) as { stacks?: Record<string, unknown> }).stacks ?? {}));
-  } catch {
-    return new Set();
-  }
 }
 
 function newId(): string {
@@ -346,7 +335,7 @@ class Writer {
 
   /** Everything before the switch: restore, stage, links. Returns the new generation's id. */
   prepare(version: string, stacks: readonly StackFiles[]): string {
-    const listed = listedStacks(this.io, this.path(CURRENT, Manifest.fileName));
+    const listed = listedStacks(this.io, this.path(CURRENT, Manifest.fileName)) ?? new Set<string>();
     for (const stack of stacks) if (!listed.has(stack.name)) this.restore(stack.name);
     const id = this.stage(version, stacks);
     const stacksFolder = this.path(Manifest.stacksFolder);

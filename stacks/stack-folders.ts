@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { errorCode, OutputFs } from './output-fs';
+import { errorCode, OutputFs, readOrUndefined } from './output-fs';
 
 /** cdktf's names in an output directory (cdktf's `Manifest.fileName`, `Manifest.stacksFolder`, `Manifest.stackMetadataPath`), without loading cdktf (the writer starts fast). */
 export const OUTPUT_NAMES = { manifest: 'manifest.json', stacks: 'stacks', metadata: 'metadata.json' } as const;
@@ -79,4 +79,15 @@ export function stateFilesIn(io: OutputFs, dir: string): string[] {
   };
   walk('', false);
   return found;
+}
+
+/** The stacks the manifest at `file` lists; undefined when it is missing or not a manifest. */
+export function listedStacks(io: OutputFs, file: string): Set<string> | undefined {
+  const text = readOrUndefined(io, file);
+  if (text === undefined) return undefined;
+  try {
+    return new Set(Object.keys((JSON.parse(text) as { stacks?: Record<string, unknown> }).stacks ?? {}));
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import { join, relative, resolve } from 'path';
-import { nodeFs, OutputFs, readOrUndefined } from '../stacks/output-fs';
+import { nodeFs, OutputFs } from '../stacks/output-fs';
 import { acquireOutputLock, OutputLockedError } from '../stacks/output-lock';
-import { OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, stateFilesIn } from '../stacks/stack-folders';
+import { listedStacks, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, stateFilesIn } from '../stacks/stack-folders';
 
 /**
  * `npm run prune [-- --synth DIR] [NAME ...]`: deletes, on purpose, the folders the synth kept for
@@ -36,17 +36,11 @@ function candidates(io: OutputFs, outdir: string): string[] {
     }
   };
   // Without a readable manifest no stack folder counts as unlisted: only retired/ is pruned.
-  let listed = list(OUTPUT_NAMES.stacks);
-  const manifest = readOrUndefined(io, join(outdir, OUTPUT_NAMES.manifest));
-  try {
-    if (manifest !== undefined) listed = Object.keys((JSON.parse(manifest) as { stacks?: Record<string, unknown> }).stacks ?? {});
-  } catch {
-    // keep every stack folder
-  }
+  const listed = listedStacks(io, join(outdir, OUTPUT_NAMES.manifest)) ?? new Set(list(OUTPUT_NAMES.stacks));
   return [
     ...list(RETIRED_FOLDER).map((n) => `${RETIRED_FOLDER}/${n}`),
     ...list(OUTPUT_NAMES.stacks)
-      .filter((n) => !listed.includes(n))
+      .filter((n) => !listed.has(n))
       .map((n) => `${OUTPUT_NAMES.stacks}/${n}`),
   ].sort();
 }

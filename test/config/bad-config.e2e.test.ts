@@ -1,8 +1,8 @@
-import { spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { availableParallelism, tmpdir } from 'os';
-import { join, relative } from 'path';
+import { join } from 'path';
 import { defaultConfigJson } from '../helpers/configs';
+import { ensureBuilt, ROOT } from '../helpers/dist';
 import { fileHashes } from '../helpers/pipeline';
 import { ProcessRun, synthInProcess, synthProcess } from '../helpers/processes';
 import { inParallel } from '../helpers/terraform';
@@ -17,28 +17,16 @@ import { inParallel } from '../helpers/terraform';
  * spares ~0.4 s of process start-up per case.
  */
 
-const root = join(__dirname, '..', '..');
-const entry = join(root, 'dist', 'app', 'launch.js');
-
-/** Sources whose compiled output the entry runs. */
+/** Sources whose compiled output the entry runs (paths without extension, for {@link ensureBuilt}). */
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [],
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name.slice(0, -3))] : [],
   );
 }
 
-/** Builds dist when a compiled file is missing or older than its source (`npm test` builds first, so usually nothing to do). */
+/** Builds dist (`npm run build`: the compile and the app bundle) when a compiled file is missing or older than its source (`npm test` builds first, so usually nothing to do). */
 function ensureFreshBuild(): void {
-  const stale = ['stacks', 'modules']
-    .flatMap((d) => sourceFiles(join(root, d)))
-    .some((ts) => {
-      const js = join(root, 'dist', relative(root, ts)).replace(/\.ts$/, '.js');
-      return !existsSync(js) || statSync(js).mtimeMs < statSync(ts).mtimeMs;
-    });
-  if (!stale) return;
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  // tsc emits even when another file in the tree has a type error; only a missing entry is fatal here.
-  if (!existsSync(entry)) throw new Error(`npx tsc -p tsconfig.json did not produce ${entry}:\n${build.stdout}${build.stderr}`);
+  ensureBuilt([...sourceFiles('stacks'), ...sourceFiles('modules')]);
 }
 
 /** A digest of every file of a tree (relative path and content). */
@@ -728,7 +716,7 @@ beforeAll(async () => {
   // One earlier synth (the default config, through the real entry) that every case starts from.
   const template = join(work, 'template');
   mkdirSync(template);
-  const first = await runEntry(template, join(root, 'stacks', 'config', 'default.json'));
+  const first = await runEntry(template, join(ROOT, 'stacks', 'config', 'default.json'));
   if (first.code !== 0) throw new Error(`the default config failed to synthesize:\n${first.stderr}`);
   const all: [string, string | undefined][] = [...CASES.map((c): [string, string | undefined] => [c.title, c.text]), ['several mistakes', SEVERAL.text]];
   await inParallel(
