@@ -7,6 +7,7 @@ import { assertResourceId } from './aws-identifiers';
 import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from './cidr-ranges';
 import { GuardrailError, invalidValue } from './errors';
 import { GUARDRAIL_SUPPRESSION_METADATA } from './guardrail-suppressions';
+import { ENDPOINT_SECURITY_GROUP_METADATA } from './endpoint-security-group-scope';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
 
 /** An explicit opt-in to CIDR sources outside private address space, with the reason written down. */
@@ -127,6 +128,8 @@ export class EndpointSecurityGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EndpointSecurityGroupProps) {
     super(scope, id);
+    // Read by the guardrails Aspect: the endpoint rules (PLS_INGRESS_PORT, PLS_SG_INLINE_EGRESS) run on this group and its rules.
+    this.node.addMetadata(ENDPOINT_SECURITY_GROUP_METADATA, { marked: true });
     assertTags(props.tags);
     const port = props.port ?? 443;
     if (port !== 443) {

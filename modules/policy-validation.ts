@@ -1,13 +1,13 @@
 import { IConstruct } from 'constructs';
 import { suppressionsOf } from './guardrail-suppressions';
 import { PolicyDocument, PolicyKind } from './policy-document';
-import { POLICY_RULES, PolicyJson } from './rules';
+import { POLICY_RULES, PolicyJson, PolicyRule } from './rules';
 
 /**
- * Runs every policy rule on a rendered policy; returns messages prefixed with `where` and the rule
- * code. `region`, when known, lets rules check region-specific values.
+ * Runs the policy rules (every one unless `rules` names some) on a rendered policy; returns messages
+ * prefixed with `where` and the rule code. `region`, when known, lets rules check region-specific values.
  */
-export function validatePolicyJson(text: string, kind: PolicyKind, where: string, region?: string): string[] {
+export function validatePolicyJson(text: string, kind: PolicyKind, where: string, region?: string, rules: readonly PolicyRule[] = POLICY_RULES): string[] {
   let policy: PolicyJson;
   try {
     policy = JSON.parse(text) as PolicyJson;
@@ -17,7 +17,7 @@ export function validatePolicyJson(text: string, kind: PolicyKind, where: string
   if (!policy || typeof policy !== 'object' || policy.Statement === undefined) {
     return [`[PLS_POLICY_JSON] ${where}: found no Statement; expected {"Version": "2012-10-17", "Statement": [...]}`];
   }
-  return POLICY_RULES.flatMap((rule) => rule.check({ policy, text, kind, region }).map((m) => `[${rule.code}] ${where}: ${m}`));
+  return rules.flatMap((rule) => rule.check({ policy, text, kind, region }).map((m) => `[${rule.code}] ${where}: ${m}`));
 }
 
 /**

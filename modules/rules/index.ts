@@ -33,7 +33,7 @@ import { securityGroupDescription } from './security-group-description';
 import { securityGroupInlineEgress } from './security-group-inline-egress';
 
 export * from './policy-rule';
-export type { ResourceRule, ResourceRuleInput, TfConfig } from './resource-rule';
+export type { ResourceRule, ResourceRuleInput, ResourceRuleScope, TfConfig } from './resource-rule';
 export { policyPrincipalRequired, policySize };
 export {
   policyGrammar,

@@ -14,13 +14,18 @@ function portProblem(entry: IngressEntry): string | undefined {
 }
 
 /**
- * Ingress is tcp/443 only: Secrets Manager and KMS endpoints listen on HTTPS and nothing else.
+ * Ingress to an endpoint security group is tcp/443 only: Secrets Manager and KMS endpoints listen on
+ * HTTPS and nothing else. Runs on endpoint security groups only (a group an `aws_vpc_endpoint` of the
+ * stack names, one an `EndpointSecurityGroup` made, one marked with
+ * `Guardrails.markEndpointSecurityGroup`) and on the ingress rule resources of those groups: a
+ * database group of the same stack may admit its own port.
  * Fix: Tcp, from and to port 443.
  */
 export const ingressPort: ResourceRule = {
   code: 'PLS_INGRESS_PORT',
-  description: 'Ingress only on tcp/443',
+  description: 'Ingress to endpoint security groups only on tcp/443',
   resourceTypes: INGRESS_RESOURCE_TYPES,
+  appliesTo: 'endpoint-security-groups',
   check: ({ type, config }) =>
     ingressEntries(type, config).flatMap((entry) => {
       const problem = portProblem(entry);

@@ -14,6 +14,13 @@ export interface ResourceRuleInput {
 }
 
 /**
+ * Which resources of its types a rule runs on: `all` of them, or only `endpoint-security-groups`
+ * (security groups of interface endpoints, and the ingress rule resources of those groups; how a group
+ * is recognized: `modules/endpoint-security-group-scope.ts`).
+ */
+export type ResourceRuleScope = 'all' | 'endpoint-security-groups';
+
+/**
  * A guardrail over one Terraform resource: a small pure function returning one message per problem
  * found (empty when compliant). Messages name the attribute, the value found and the fix; values not
  * known at synth (Terraform references, variables) are left to plan time.
@@ -25,6 +32,8 @@ export interface ResourceRule {
   readonly description: string;
   /** The resource types the rule applies to. */
   readonly resourceTypes: readonly string[];
+  /** Which resources of those types the rule runs on. @default 'all' */
+  readonly appliesTo?: ResourceRuleScope;
   readonly check: (input: ResourceRuleInput) => string[];
 }
 

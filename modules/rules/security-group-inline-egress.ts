@@ -1,13 +1,15 @@
 import { isUnknown, listOf, ResourceRule } from './resource-rule';
 
 /**
- * An endpoint security group has no inline egress: endpoints never initiate connections.
+ * An endpoint security group has no inline egress: endpoints never initiate connections. Runs on
+ * endpoint security groups only (as `PLS_INGRESS_PORT`): other groups of the stack may keep theirs.
  * Fix: remove the `egress` blocks (endpoints never initiate connections).
  */
 export const securityGroupInlineEgress: ResourceRule = {
   code: 'PLS_SG_INLINE_EGRESS',
-  description: 'Security groups have no inline egress rules',
+  description: 'Endpoint security groups have no inline egress rules',
   resourceTypes: ['aws_security_group'],
+  appliesTo: 'endpoint-security-groups',
   check: ({ config }) => {
     if (isUnknown(config.egress)) return [];
     const egress = listOf(config.egress);

@@ -61,6 +61,16 @@ const goodSgRule: SecurityGroupRuleConfig = {
   description: 'HTTPS from the app VPC',
 };
 
+/** An interface endpoint that uses the security groups `ids` (so the endpoint rules apply to them). */
+function endpointUsing(s: TerraformStack, ids: string[]): VpcEndpoint {
+  return new VpcEndpoint(s, 'uses-groups', {
+    vpcId: 'vpc-0a1b2c3d',
+    serviceName: 'com.amazonaws.us-west-2.secretsmanager',
+    vpcEndpointType: 'Interface',
+    securityGroupIds: ids,
+  });
+}
+
 /** Synthesizes a guarded stack holding what `build` adds; returns the guardrail errors. */
 function errorsOf(build: (stack: TerraformStack) => void): string[] {
   const stack = guardedStack();
@@ -294,8 +304,8 @@ describe('aws_security_group', () => {
     ['a port range including 443', { protocol: 'tcp', fromPort: 0, toPort: 65535 }, /found 0–65535/],
     ['every protocol', { protocol: '-1', fromPort: 0, toPort: 0 }, /ingress\[0\]\.protocol: found "-1" \(every protocol and port\)/],
     ['udp/443', { protocol: 'udp', fromPort: 443, toPort: 443 }, /ingress\[0\]\.protocol: found "udp"/],
-  ])('GIVEN inline ingress on %s THEN synth fails with PLS_INGRESS_PORT', (_name, ports, message) => {
-    const errors = errorsOf((s) => new SecurityGroup(s, 'sg', { ...goodGroup, ingress: [{ ...goodIngress, ...ports }] }));
+  ])('GIVEN an endpoint group with inline ingress on %s THEN synth fails with PLS_INGRESS_PORT', (_name, ports, message) => {
+    const errors = errorsOf((s) => endpointUsing(s, [new SecurityGroup(s, 'sg', { ...goodGroup, ingress: [{ ...goodIngress, ...ports }] }).id]));
     expect(codes(errors)).toEqual(['PLS_INGRESS_PORT']);
     expect(errors[0]).toMatch(message);
   });
@@ -313,9 +323,9 @@ describe('aws_security_group', () => {
     expect(errors[0]).toMatch(message);
   });
 
-  it('GIVEN an inline egress rule THEN synth fails with PLS_SG_INLINE_EGRESS', () => {
-    const errors = errorsOf(
-      (s) => new SecurityGroup(s, 'sg', { ...goodGroup, egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }] }),
+  it('GIVEN an endpoint group with an inline egress rule THEN synth fails with PLS_SG_INLINE_EGRESS', () => {
+    const errors = errorsOf((s) =>
+      endpointUsing(s, [new SecurityGroup(s, 'sg', { ...goodGroup, egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }] }).id]),
     );
     expect(codes(errors)).toEqual(['PLS_SG_INLINE_EGRESS']);
     expect(errors[0]).toMatch(/aws_security_group\.egress: found 1 inline egress rule\(s\) .*; expected none/);
@@ -345,8 +355,11 @@ describe('aws_vpc_security_group_ingress_rule', () => {
     ['all traffic', { ipProtocol: '-1', fromPort: undefined, toPort: undefined }, 'PLS_INGRESS_PORT', /protocol: found "-1" \(every protocol and port\)/],
     ['0.0.0.0/0', { cidrIpv4: '0.0.0.0/0' }, 'PLS_OPEN_INGRESS', /aws_vpc_security_group_ingress_rule\.cidr_ipv4: found "0\.0\.0\.0\/0"/],
     ['::/0', { cidrIpv4: undefined, cidrIpv6: '::/0' }, 'PLS_OPEN_INGRESS', /cidr_ipv6: found "::\/0"/],
-  ])('GIVEN %s THEN synth fails with its code', (_name, override, code, message) => {
-    const errors = errorsOf((s) => new VpcSecurityGroupIngressRule(s, 'rule', { ...goodIngressRule, ...override }));
+  ])('GIVEN a rule of an endpoint group with %s THEN synth fails with its code', (_name, override, code, message) => {
+    const errors = errorsOf((s) => {
+      endpointUsing(s, ['sg-0a1b2c3d']);
+      new VpcSecurityGroupIngressRule(s, 'rule', { ...goodIngressRule, ...override });
+    });
     expect(codes(errors)).toEqual([code]);
     expect(errors[0]).toMatch(message);
   });
@@ -367,8 +380,11 @@ describe('aws_security_group_rule', () => {
     ['no description', { description: undefined }, 'PLS_SG_DESCRIPTION', /aws_security_group_rule\.description: found nothing/],
     ['port 80', { fromPort: 80, toPort: 80 }, 'PLS_INGRESS_PORT', /aws_security_group_rule\.from_port\/to_port: found 80–80/],
     ['0.0.0.0/0', { cidrBlocks: ['10.0.0.0/8', '0.0.0.0/0'] }, 'PLS_OPEN_INGRESS', /aws_security_group_rule\.cidr_blocks\[1\]: found "0\.0\.0\.0\/0"/],
-  ])('GIVEN an ingress rule with %s THEN synth fails with its code', (_name, override, code, message) => {
-    const errors = errorsOf((s) => new SecurityGroupRule(s, 'rule', { ...goodSgRule, ...override }));
+  ])('GIVEN an ingress rule of an endpoint group with %s THEN synth fails with its code', (_name, override, code, message) => {
+    const errors = errorsOf((s) => {
+      endpointUsing(s, ['sg-0a1b2c3d']);
+      new SecurityGroupRule(s, 'rule', { ...goodSgRule, ...override });
+    });
     expect(codes(errors)).toEqual([code]);
     expect(errors[0]).toMatch(message);
   });
