@@ -1,8 +1,10 @@
 /**
  * `cdktf-privatelink-secrets/guardrails`: the `Guardrails` aspect that checks a stack at synth, the
- * policy and resource rules it runs, and how a construct suppresses a rule with a reason.
+ * policy and resource rules it runs, the packs they come in (`GUARDRAIL_PACKS`), how a construct
+ * suppresses a rule with a reason, and how a security group is marked as an endpoint group.
  */
 export * from '../guardrails';
 export * from '../guardrail-suppressions';
+export * from '../guardrail-packs';
 export * from '../rules';
 export { GuardrailError } from '../errors';

@@ -56,9 +56,10 @@ const CONSUMER_APP = `
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { CustomerManagedKey, PrivateVpc, ProtectedSecret, ServiceEndpoints } from '${NAME}';
 import { AccessModel, accountOnlyEndpointPolicy, keyPolicy, PolicyStatement, secretPolicy } from '${NAME}/policy';
-import { Guardrails } from '${NAME}/guardrails';
+import { GUARDRAIL_PACKS, Guardrails } from '${NAME}/guardrails';
 import { CloudTrailStreamReader } from '${NAME}/audit';
 
 declare const process: { env: Record<string, string | undefined> };
@@ -96,6 +97,15 @@ const model: AccessModel = {
 };
 const key = new CustomerManagedKey(stack, 'key', { alias: 'alias/consumer-data', policy: keyPolicy(model) });
 new ProtectedSecret(stack, 'secret', { name: 'consumer/db-password', kmsKeyArn: key.keyArn, policy: secretPolicy(model) });
+// The consumer's own database group: tcp/5432 and its own egress, no endpoint uses it, so only the general rules apply.
+const database = new SecurityGroup(stack, 'database', {
+  vpcId: appVpc.vpcId,
+  description: 'PostgreSQL from the app VPC',
+  ingress: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, cidrBlocks: ['10.30.0.0/16'], description: 'PostgreSQL from the app VPC' }],
+  egress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['10.30.0.0/16'], description: 'HTTPS to the endpoints' }],
+});
+if (process.env.MARK_DATABASE_GROUP === '1') Guardrails.markEndpointSecurityGroup(database);
+if (GUARDRAIL_PACKS.map((p) => p.name).join() !== 'ec2,kms,secretsmanager,iam,terraform') throw new Error('guardrails entry point without GUARDRAIL_PACKS');
 if (process.env.RAW_KEY_WITHOUT_ROTATION === '1') {
   new KmsKey(stack, 'raw-key', { description: 'raw', deletionWindowInDays: 30, enableKeyRotation: false });
 }
@@ -202,6 +212,14 @@ describe(`${NAME} packed, installed into a scratch cdktf app`, () => {
       (e: { stderr: string }) => e.stderr,
     );
     expect(failing).toMatch(/PLS_KMS_ROTATION_OFF/);
+    expect(Object.keys(json.resource.aws_security_group)).toEqual(expect.arrayContaining(['database']));
+    // The database group passes as it is; marked as an endpoint group, the endpoint rules run on it.
+    const marked = await sh(process.execPath, ['main.js'], scratch, { CDKTF_OUTDIR: join(scratch, 'marked.out'), MARK_DATABASE_GROUP: '1' }).then(
+      () => 'synthesized',
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(marked).toMatch(/\[consumer\/database\] \[PLS_INGRESS_PORT\]/);
+    expect(marked).toMatch(/\[consumer\/database\] \[PLS_SG_INLINE_EGRESS\]/);
 
     const toolchain = await toolchainOrReportSkip('package install: terraform validate of the consumer app');
     if (!toolchain) return;

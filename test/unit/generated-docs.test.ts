@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, resolve } from 'path';
-import { guardrailCodes } from '../../modules/guardrails';
+import { GUARDRAIL_PACKS, guardrailCodes, packCodes, packOfCode } from '../../modules/guardrails';
+import { RESOURCE_RULES } from '../../modules/rules';
 import { GENERATED_DOCS, renderDocs } from '../../tools/docs/render-docs';
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,6 +64,21 @@ describe('generated docs', () => {
   it('GIVEN guardrailCodes() WHEN the guardrail reference is generated THEN every code has its own section', () => {
     const text = rendered['docs/guardrails.md'];
     expect(guardrailCodes().filter((c) => !text.includes(`## ${c}\n`))).toEqual([]);
+  });
+
+  it('GIVEN the packs WHEN the guardrail reference is generated THEN each code names its pack, each pack lists its codes, and the scoped rules say so', () => {
+    const text = rendered['docs/guardrails.md'];
+    const sectionOf = (c: string) => text.slice(text.indexOf(`## ${c}\n`)).split(/\n## /)[0];
+    expect(guardrailCodes().filter((c) => !sectionOf(c).includes(`- Pack: \`${packOfCode(c)?.name}\``))).toEqual([]);
+    for (const pack of GUARDRAIL_PACKS) {
+      const row = text.split('\n').find((l) => l.startsWith(`| \`${pack.name}\``)) ?? '';
+      expect([pack.name, packCodes(pack).filter((c) => !row.includes(`\`${c}\``))]).toEqual([pack.name, []]);
+    }
+    const scoped = RESOURCE_RULES.filter((r) => r.appliesTo === 'endpoint-security-groups').map((r) => r.code);
+    expect(scoped.sort()).toEqual(['PLS_INGRESS_PORT', 'PLS_SG_INLINE_EGRESS']);
+    for (const c of guardrailCodes()) {
+      expect([c, /- Applies to: .*of \[endpoint security groups\]\(#endpoint-security-groups\) only/.test(sectionOf(c))]).toEqual([c, scoped.includes(c)]);
+    }
   });
 
   it('GIVEN the config schema WHEN the config reference is generated THEN it names every top-level environment field', () => {

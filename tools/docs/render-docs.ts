@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
 import { basename, join, relative, sep } from 'path';
 import { configJsonSchema } from '../../stacks/config-json-schema';
-import { guardrailCodes, POLICY_ATTRIBUTES } from '../../modules/guardrails';
+import { GUARDRAIL_PACKS, guardrailCodes, packCodes, packOfCode, POLICY_ATTRIBUTES } from '../../modules/guardrails';
 import { POLICY_RULES, RESOURCE_RULES } from '../../modules/rules';
 
 /** The repository root (this file is tools/docs/render-docs.ts, or dist/tools/docs/render-docs.js). */
@@ -210,6 +210,9 @@ export function renderConfigReference(): string {
 // ---------------------------------------------------------------------------------------------
 // Guardrail reference, from the rule objects and the TSDoc of their declarations.
 
+/** Said after the resource types of a rule scoped to endpoint security groups. */
+const ENDPOINT_SCOPE = ', of [endpoint security groups](#endpoint-security-groups) only';
+
 /** A guardrail code that is raised outside the rule objects, with what the rule object would say. */
 const CODES_WITHOUT_RULE: Record<string, { description: string; doc: string; source: string }> = {
   PLS_POLICY_JSON: {
@@ -271,12 +274,16 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     if (!policy && !resource && !extra)
       throw new Error(`guardrail code ${c} has no rule object and no entry in CODES_WITHOUT_RULE (tools/docs/render-docs.ts)`);
     if ((policy || resource) && !src) throw new Error(`no declaration "export const …: PolicyRule | ResourceRule = { code: '${c}' …" found under modules/`);
+    const pack = packOfCode(c);
+    if (!pack) throw new Error(`guardrail code ${c} is in no pack of GUARDRAIL_PACKS (modules/guardrail-packs.ts)`);
+    const scope = resource?.appliesTo === 'endpoint-security-groups' ? ENDPOINT_SCOPE : '';
     return {
       code: c,
+      pack: pack.name,
       kind: resource ? 'resource' : 'policy',
       description: (policy ?? resource)?.description ?? extra!.description,
       ...splitFix(src?.doc || extra?.doc || ''),
-      appliesTo: resource ? resource.resourceTypes.map(code).join(', ') : `every policy the modules render, and ${policyTargets}`,
+      appliesTo: resource ? `${resource.resourceTypes.map(code).join(', ')}${scope}` : `every policy the modules render, and ${policyTargets}`,
       source: src ? `[${src.file}](../${src.file}) (${code(src.exportName)})` : code(extra!.source),
     };
   });
@@ -286,7 +293,8 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     '# Guardrail reference',
     '',
     `${entries.length} codes. Policy rules run on every policy the modules render (at synth, for its kind) and, through the \`Guardrails\` Aspect or`,
-    '`stackGuardrailViolations`, on the policy attributes of the stack; resource rules run on every resource of their types, whoever created it.',
+    '`stackGuardrailViolations`, on the policy attributes of the stack; resource rules run on every resource of their types, whoever created it',
+    '(`PLS_INGRESS_PORT` and `PLS_SG_INLINE_EGRESS` on [endpoint security groups](#endpoint-security-groups) only).',
     'A violation fails synth with `[<construct path>] [CODE] <resource type>.<attribute>: found <value>; expected <fix>`; values only known at plan time',
     'are left to Terraform. Why the rules exist: [design](design.md#guardrails).',
     '',
@@ -299,15 +307,51 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     '',
     'In the config, a VPC entry\'s `publicSources: { "reason": "…" }` is the only suppression: it suppresses `PLS_PUBLIC_INGRESS` on that VPC\'s endpoint security group.',
     '',
-    '| Code | Kind | What it checks |',
+    '## Packs',
+    '',
+    'The rules come in packs, one per AWS service (`GUARDRAIL_PACKS` in `modules/guardrail-packs.ts`). The Aspect runs every pack unless told otherwise;',
+    'an unknown pack name or an empty list throws `PLS_GUARDRAIL_PACK`. `Guardrails.suppress` accepts the code of any pack, selected or not (a',
+    'suppression does not know which packs a stack runs; for a pack that is off it switches nothing off), and throws on a code of no pack.',
+    'Every policy a module of this library renders (`CustomerManagedKey`, `ProtectedSecret`, `InterfaceEndpoint`) is checked by the policy rules',
+    'at synth whatever the packs; the `iam` pack is about the policies of other resources of the stack.',
+    '',
+    '```ts',
+    "Aspects.of(stack).add(new Guardrails({ packs: ['kms', 'secretsmanager'] }));",
+    '```',
+    '',
+    '| Pack | What it covers | Codes |',
     '| --- | --- | --- |',
-    ...entries.map((e) => `| [${code(e.code)}](#${e.code.toLowerCase()}) | ${e.kind} | ${cell(prose(e.description))} |`),
+    ...GUARDRAIL_PACKS.map((p) => `| ${code(p.name)} | ${cell(prose(p.description))} | ${packCodes(p).sort().map(code).join(', ')} |`),
+    '',
+    '## Endpoint security groups',
+    '',
+    '`PLS_INGRESS_PORT` and `PLS_SG_INLINE_EGRESS` hold for the security groups of interface endpoints, not for every group of a stack (a',
+    'database group may admit tcp/5432 and keep its egress). They run on an `aws_security_group` when',
+    '',
+    '- an `aws_vpc_endpoint.security_group_ids` or an `aws_vpc_endpoint_security_group_association.security_group_id` of the same stack names it:',
+    '  by reference (`${aws_security_group.x.id}`, also inside `concat(…)`, `tolist(…)`, `element(…)`, a splat, an escape-hatch override),',
+    '  or, for a group outside the stack, by the same literal id (`sg-…`) or the same expression;',
+    '- an `EndpointSecurityGroup` made it;',
+    '- it, or a construct above it, is marked with `Guardrails.markEndpointSecurityGroup(scope)` (for a group that endpoints of another stack use).',
+    '',
+    'An ingress rule resource (`aws_vpc_security_group_ingress_rule`, `aws_security_group_rule`) follows its `security_group_id`. Where it cannot',
+    'be decided at synth, the guardrails take the group for an endpoint group: when an endpoint names its groups through a variable, a local, a',
+    "data source, another resource's attribute or a template, every group of the stack is one; a rule whose group is a variable, a local or a",
+    'data source is an endpoint rule when the stack has any endpoint group. A literal id is matched with literal ids only: the literal id of a',
+    'group the stack itself creates is not recognized (mark the group instead). The other ingress and description rules run on every group.',
+    '',
+    '## Codes',
+    '',
+    '| Code | Pack | Kind | What it checks |',
+    '| --- | --- | --- | --- |',
+    ...entries.map((e) => `| [${code(e.code)}](#${e.code.toLowerCase()}) | ${code(e.pack)} | ${e.kind} | ${cell(prose(e.description))} |`),
   ];
   for (const e of entries) {
     lines.push('', `## ${e.code}`, '', `${cell(prose(e.description)).replace(/\.?$/, '.')}`, '');
     if (e.doc && e.doc !== e.description) lines.push(e.doc, '');
     lines.push(
       ...(e.fix ? [`- Fix: ${e.fix}`] : []),
+      `- Pack: ${code(e.pack)}`,
       `- Applies to: ${e.appliesTo}`,
       `- Declared in: ${e.source}`,
       `- Suppress: ${code(`Guardrails.suppress(scope, '${e.code}', '<why it does not apply here>')`)}`,
