@@ -1,7 +1,10 @@
-import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { Aspects, TerraformResource, Testing, TerraformStack } from 'cdktf';
 import { PolicyKind } from '../../modules/policy-document';
 import { validatePolicyJson } from '../../modules/policy-validation';
-import { Guardrails } from '../../modules/guardrails';
+import { belongsToEndpointSecurityGroup, Guardrails, synthesizedConfig } from '../../modules/guardrails';
+import { parseConfig } from '../../stacks/config';
+import { buildStacks } from '../../stacks/build-app';
+import { exampleConfigJson } from '../helpers/configs';
 import { testStack } from '../helpers/assertions';
 
 /** A policy statement as raw IAM JSON (so tests can write what PolicyStatement refuses to build). */
@@ -45,3 +48,35 @@ export const ACCOUNT_READ: Statement = {
   Action: ['secretsmanager:DescribeSecret'],
   Resource: '*',
 };
+
+const GROUP_TYPES = ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'];
+
+/**
+ * Builds the stacks of an example config (stacks/config/<name>) with the Guardrails Aspect on each,
+ * and returns, per stack, the security groups and ingress rules that are not endpoint groups (the
+ * endpoint rules would skip them) and whether `Testing.synth(stack, true)` passed.
+ */
+export function exampleConfigGroupScope(name: string): { stack: string; groups: number; notEndpoint: string[]; synth: string }[] {
+  const stacks = buildStacks(Testing.app(), parseConfig(exampleConfigJson(name), name)).flatMap((e) => [e.app, e.admin]);
+  return stacks.map((stack) => {
+    Aspects.of(stack).add(new Guardrails());
+    const all = stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+    const view = {
+      resources: () => all,
+      resourcesOfType: (type: string) => all.filter((c) => c.terraformResourceType === type).map((c) => synthesizedConfig(c)!),
+    };
+    const groups = all.filter((r) => GROUP_TYPES.includes(r.terraformResourceType));
+    let synth = 'passed';
+    try {
+      Testing.synth(stack, true);
+    } catch (e) {
+      synth = (e as Error).message;
+    }
+    return {
+      stack: stack.node.id,
+      groups: groups.length,
+      notEndpoint: groups.filter((r) => !belongsToEndpointSecurityGroup(r, synthesizedConfig(r)!, view)).map((r) => r.node.path),
+      synth,
+    };
+  });
+}
