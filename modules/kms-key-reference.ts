@@ -75,12 +75,18 @@ export function parseKeyArn(value: unknown, field: string): ParsedKeyArn {
     );
   }
   const match = KEY_ARN.exec(value);
-  if (!match) throw invalidValue('PLS_KMS_KEY_ARN', field, value, `a KMS key ARN "arn:<partition>:kms:<region>:<12-digit account>:key/<key id>", such as ${example}`);
+  if (!match)
+    throw invalidValue('PLS_KMS_KEY_ARN', field, value, `a KMS key ARN "arn:<partition>:kms:<region>:<12-digit account>:key/<key id>", such as ${example}`);
   const [, partition, region, accountId, keyId] = match;
   if (!isKnownRegion(region)) throw invalidValue('PLS_KMS_KEY_ARN', field, value, `an ARN whose region exists (found region "${region}"), such as ${example}`);
   const expectedPartition = partitionOf(region).name;
   if (partition !== expectedPartition) {
-    throw invalidValue('PLS_KMS_KEY_ARN', field, value, `partition "${expectedPartition}" for region ${region}: write "arn:${expectedPartition}:kms:${region}:…"`);
+    throw invalidValue(
+      'PLS_KMS_KEY_ARN',
+      field,
+      value,
+      `partition "${expectedPartition}" for region ${region}: write "arn:${expectedPartition}:kms:${region}:…"`,
+    );
   }
   if (!KMS_KEY_ID_PATTERN.test(keyId)) {
     throw invalidValue('PLS_KMS_KEY_ARN', field, value, `a key id after "key/": a lower-case UUID or "mrk-" and 32 hex digits (found "${keyId}")`);

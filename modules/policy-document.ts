@@ -53,6 +53,17 @@ export interface PolicyDocumentProps<K extends PolicyKind = PolicyKind> {
 }
 
 /**
+ * The constructor's arguments: `kind` may be left out only where the document may be of any kind or
+ * is a resource policy (the default), so `const p: PolicyDocument<'key'> = new PolicyDocument()`
+ * (whose kind would be `resource` at run time) does not compile.
+ */
+export type PolicyDocumentArgs<K extends PolicyKind> = PolicyKind extends K
+  ? [props?: PolicyDocumentProps<K>]
+  : K extends 'resource'
+    ? [props?: PolicyDocumentProps<K>]
+    : [props: PolicyDocumentProps<K> & { readonly kind: K }];
+
+/**
  * An IAM policy document whose statements can still be added after it was handed to a resource.
  * Typed by its kind: a prop that takes a key policy is `PolicyDocument<'key'>`, so handing it a
  * secret policy is a compile error (constructs keep a run-time check for JavaScript callers, see
@@ -64,8 +75,8 @@ export class PolicyDocument<K extends PolicyKind = PolicyKind> {
   public readonly region?: string;
   private readonly statementList: PolicyStatement[] = [];
 
-  constructor(props: PolicyDocumentProps<K> = {}) {
-    this.kind = props.kind ?? ('resource' as K);
+  constructor(...[props = {}]: PolicyDocumentArgs<K>) {
+    this.kind = (props.kind ?? 'resource') as K;
     this.id = props.id;
     this.region = props.region;
     this.addStatements(...(props.statements ?? []));
