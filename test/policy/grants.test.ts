@@ -185,7 +185,7 @@ function withoutEncryptionContext(policy: IamPolicy): IamPolicy {
     ...policy,
     Statement: policy.Statement.map((s) => {
       if (!s.Condition?.StringEquals?.[ENCRYPTION_CONTEXT_KEY]) return s;
-      const { [ENCRYPTION_CONTEXT_KEY]: _dropped, ...rest } = s.Condition.StringEquals as Record<string, unknown>;
+      const rest = Object.fromEntries(Object.entries(s.Condition.StringEquals as Record<string, unknown>).filter(([k]) => k !== ENCRYPTION_CONTEXT_KEY));
       return { ...s, Condition: { ...s.Condition, StringEquals: rest } };
     }),
   };
