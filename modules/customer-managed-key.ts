@@ -112,14 +112,17 @@ export class CustomerManagedKey extends Construct implements IKmsKeyReference {
     return undefined;
   }
 
+  /** `kms:Decrypt` on this key (identity-policy statements; the key policy still decides where from). */
   public grantDecrypt(): PolicyStatement[] {
     return keyUsageStatements(this.keyArn, KEY_DECRYPT_ACTIONS);
   }
 
+  /** `kms:Encrypt`, `kms:GenerateDataKey*`, `kms:ReEncrypt*` on this key (identity-policy statements). */
   public grantEncrypt(): PolicyStatement[] {
     return keyUsageStatements(this.keyArn, KEY_ENCRYPT_ACTIONS);
   }
 
+  /** {@link grantDecrypt} and {@link grantEncrypt} in one statement. */
   public grantEncryptDecrypt(): PolicyStatement[] {
     return keyUsageStatements(this.keyArn, [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS]);
   }

@@ -9,9 +9,13 @@ import { PolicyStatement } from './policy-statement';
  * `key/<key id>`), a Terraform reference is taken as it is.
  */
 export class ImportedKmsKey extends Construct implements IKmsKeyReference {
+  /** ARN of the key, as given. */
   public readonly keyArn: string;
+  /** Key id: from a literal ARN, else the Terraform expression that takes it from the ARN. */
   public readonly keyId: string;
+  /** Unknown for an imported key. */
   public readonly alias?: string;
+  /** Region of a literal ARN; undefined for a reference. */
   public readonly keyRegion?: string;
 
   /**
@@ -29,14 +33,17 @@ export class ImportedKmsKey extends Construct implements IKmsKeyReference {
     }
   }
 
+  /** `kms:Decrypt` on this key (identity-policy statements). */
   public grantDecrypt(): PolicyStatement[] {
     return keyUsageStatements(this.keyArn, KEY_DECRYPT_ACTIONS);
   }
 
+  /** `kms:Encrypt`, `kms:GenerateDataKey*`, `kms:ReEncrypt*` on this key (identity-policy statements). */
   public grantEncrypt(): PolicyStatement[] {
     return keyUsageStatements(this.keyArn, KEY_ENCRYPT_ACTIONS);
   }
 
+  /** {@link grantDecrypt} and {@link grantEncrypt} in one statement. */
   public grantEncryptDecrypt(): PolicyStatement[] {
     return keyUsageStatements(this.keyArn, [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS]);
   }

@@ -66,7 +66,11 @@ describe('CustomerManagedKey', () => {
     ['an AWS-reserved alias', { alias: 'alias/aws/secretsmanager' }, /PLS_KMS_ALIAS/],
     ['an alias without prefix', { alias: 'app-data' }, /PLS_KMS_ALIAS/],
     // A JavaScript caller (TypeScript refuses the document at compile time: test/unit/policy-kind-types.test.ts).
-    ['a resource policy document', { policy: new PolicyDocument({ kind: 'resource' }) as unknown as PolicyDocument<'key'> }, /PLS_POLICY_KIND\] policy\.kind: found "resource"; expected "key"/],
+    [
+      'a resource policy document',
+      { policy: new PolicyDocument({ kind: 'resource' }) as unknown as PolicyDocument<'key'> },
+      /PLS_POLICY_KIND\] policy\.kind: found "resource"; expected "key"/,
+    ],
   ])('rejects %s', (_label, props, message) => {
     expect(() => key(props)).toThrow(message);
   });
@@ -108,10 +112,18 @@ describe('ProtectedSecret', () => {
       { kmsKeyArn: KEY_ARN } as Partial<ProtectedSecretProps>,
       /PLS_SECRET_NO_CMK\] kmsKeyArn: found "arn:aws:kms:.*"; expected nothing: kmsKeyArn was replaced by kmsKey/,
     ],
-    ['a region other than the imported key\'s', { region: 'eu-west-1' }, /PLS_SECRET_KEY_REGION\] region: found "eu-west-1"; expected the region of kmsKey \(us-west-2\)/],
+    [
+      "a region other than the imported key's",
+      { region: 'eu-west-1' },
+      /PLS_SECRET_KEY_REGION\] region: found "eu-west-1"; expected the region of kmsKey \(us-west-2\)/,
+    ],
     ['a recovery window of 0 days', { recoveryWindowInDays: 0 }, /PLS_SECRET_RECOVERY_WINDOW\] recoveryWindowInDays: found 0/],
     ['a name ending like an ARN suffix', { name: 'app/db-AbCdEf' }, /PLS_SECRET_NAME/],
-    ['a key policy document (JavaScript)', { policy: new PolicyDocument({ kind: 'key' }) as unknown as PolicyDocument<'resource'> }, /PLS_POLICY_KIND\] policy\.kind: found "key"; expected "resource"/],
+    [
+      'a key policy document (JavaScript)',
+      { policy: new PolicyDocument({ kind: 'key' }) as unknown as PolicyDocument<'resource'> },
+      /PLS_POLICY_KIND\] policy\.kind: found "key"; expected "resource"/,
+    ],
     [
       'both rotation schedules',
       { rotation: { lambdaArn: 'arn:aws:lambda:us-west-2:111122223333:function:r', automaticallyAfterDays: 7, scheduleExpression: 'rate(7 days)' } },
