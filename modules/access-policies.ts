@@ -133,7 +133,7 @@ export interface SecretPolicyOptions {
  * VPC, except the exempt principals; metadata reads from anywhere in the account. Without rotation
  * roles the document is exactly the plain model.
  */
-export function secretPolicy(model: AccessModel, options: SecretPolicyOptions = {}): PolicyDocument {
+export function secretPolicy(model: AccessModel, options: SecretPolicyOptions = {}): PolicyDocument<'resource'> {
   const rotationRoles = options.rotationRoleArns ?? [];
   assertExactPrincipalArns(model.managementExemptPrincipalArns, model, 'managementExemptPrincipalArns');
   assertExactPrincipalArns(rotationRoles, model, 'rotationRoleArns');
@@ -188,7 +188,7 @@ export function secretPolicy(model: AccessModel, options: SecretPolicyOptions = 
  * VPC, except the exempt principals (no service is exempt: a CloudFormation stack acting for the
  * caller is refused outside the admin VPC like the caller).
  */
-export function keyPolicy(model: AccessModel): PolicyDocument {
+export function keyPolicy(model: AccessModel): PolicyDocument<'key'> {
   assertExactPrincipalArns(model.managementExemptPrincipalArns, model, 'managementExemptPrincipalArns');
   return new PolicyDocument({
     kind: 'key',
@@ -263,7 +263,7 @@ export function resourcelessActions(iamPrefix: string): string[] {
  * account's own resources only (data perimeter: nothing reaches another account's secrets or keys
  * through the endpoint), plus the actions that name no resource.
  */
-export function accountOnlyEndpointPolicy(iamPrefix: string, scope: EndpointPolicyScope): PolicyDocument {
+export function accountOnlyEndpointPolicy(iamPrefix: string, scope: EndpointPolicyScope): PolicyDocument<'endpoint'> {
   return new PolicyDocument({
     kind: 'endpoint',
     statements: [
@@ -274,7 +274,7 @@ export function accountOnlyEndpointPolicy(iamPrefix: string, scope: EndpointPoli
 }
 
 /** App Secrets Manager endpoint policy: only the listed secrets of the account, only read actions. */
-export function appSecretsEndpointPolicy(scope: EndpointPolicyScope, secretNames: readonly string[]): PolicyDocument {
+export function appSecretsEndpointPolicy(scope: EndpointPolicyScope, secretNames: readonly string[]): PolicyDocument<'endpoint'> {
   const doc = new PolicyDocument({ kind: 'endpoint' });
   if (secretNames.length) {
     doc.addStatements(
@@ -291,7 +291,7 @@ export function appSecretsEndpointPolicy(scope: EndpointPolicyScope, secretNames
 }
 
 /** App KMS endpoint policy: only keys of the account behind the listed aliases, only usage actions. */
-export function appKmsEndpointPolicy(scope: EndpointPolicyScope, aliases: readonly string[]): PolicyDocument {
+export function appKmsEndpointPolicy(scope: EndpointPolicyScope, aliases: readonly string[]): PolicyDocument<'endpoint'> {
   const doc = new PolicyDocument({ kind: 'endpoint' });
   const keys = arn({ partition: scope.partition, service: 'kms', region: scope.region, account: scope.accountId, resource: 'key/*' });
   const statement = accountStatement('AllowListedKeys', scope, [...KEY_USAGE_ACTIONS, 'kms:DescribeKey'], [keys]);

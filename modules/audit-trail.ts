@@ -18,6 +18,7 @@ import { accountRoot } from './access-policies';
 import { arn, assertArnInPartition, assertResourceId, partitionOf, EnvironmentScope } from './aws-identifiers';
 import { CustomerManagedKey } from './customer-managed-key';
 import { invalidValue } from './errors';
+import { IKmsKeyReference } from './kms-key-reference';
 import { LOG_RETENTION_DAYS } from './log-retention';
 
 export { LOG_RETENTION_DAYS };
@@ -47,8 +48,12 @@ export interface AuditTrailProps extends EnvironmentScope {
   readonly adminEndpointIds?: readonly string[];
   /** Names of the secrets to watch. @default - none */
   readonly secretNames?: readonly string[];
-  /** Keys to watch. @default - none */
-  readonly keys?: readonly WatchedKey[];
+  /**
+   * Keys to watch: the keys themselves (a {@link CustomerManagedKey}, or `CustomerManagedKey.fromKeyArn(…)`
+   * for a key of another app), or their ARN, id and alias as a {@link WatchedKey}.
+   * @default - none
+   */
+  readonly keys?: readonly (IKmsKeyReference | WatchedKey)[];
   /** Roles whose calls are not counted (for example the deploy role, when Terraform runs outside the VPCs). @default - none */
   readonly ignoredRoleArns?: readonly string[];
   /** Create a KMS-encrypted SNS topic for the alarm. @default - true unless `alarmActionArns` are given */
@@ -59,6 +64,12 @@ export interface AuditTrailProps extends EnvironmentScope {
   readonly metricNamespace?: string;
   /** Tags. @default - none (the provider's default tags still apply) */
   readonly tags?: Record<string, string>;
+}
+
+/** A watched key as the filters need it: its ARN, id and (when known) alias. */
+function watchedKeyOf(key: IKmsKeyReference | WatchedKey): WatchedKey {
+  if ('keyArn' in key) return { arn: key.keyArn, keyId: key.keyId, ...(key.alias !== undefined ? { alias: key.alias } : {}) };
+  return key;
 }
 
 /** Name of the metric the filters publish (one count per matching call). */
@@ -157,7 +168,7 @@ export class AuditTrail extends Construct {
       endpointIds: props.endpointIds,
       adminEndpointIds: props.adminEndpointIds,
       secretNames: props.secretNames ?? [],
-      keys: props.keys ?? [],
+      keys: (props.keys ?? []).map(watchedKeyOf),
       ignoredRoleArns: props.ignoredRoleArns,
     } satisfies OutsideEndpointFilterProps);
 
@@ -326,7 +337,7 @@ export interface AuditKeyPolicyProps extends EnvironmentScope {
  * this trail only (`aws:SourceArn`); CloudWatch Logs may use it for this log group only (encryption
  * context); CloudWatch alarms may publish to the encrypted topic.
  */
-export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
+export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument<'key'> {
   const doc = new PolicyDocument({
     kind: 'key',
     statements: [new PolicyStatement({ sid: 'EnableIamPolicies', principal: { AWS: [accountRoot(props.partition, props.accountId)] }, actions: ['kms:*'] })],

@@ -3,7 +3,9 @@ import { assertTags } from './aws-limits';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { invalidValue } from './errors';
-import { PolicyDocument } from './policy-document';
+import { ImportedKmsKey } from './imported-kms-key';
+import { IKmsKeyReference, KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, keyUsageStatements } from './kms-key-reference';
+import { assertPolicyKind, PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
@@ -14,8 +16,8 @@ export interface CustomerManagedKeyProps {
   readonly alias: string;
   /** Key description. @default - the alias */
   readonly description?: string;
-  /** Key policy (kind `key`); more statements can be added with `addToPolicy`. */
-  readonly policy: PolicyDocument;
+  /** Key policy, a `PolicyDocument<'key'>` such as `keyPolicy(model)`; more statements can be added with `addToPolicy`. */
+  readonly policy: PolicyDocument<'key'>;
   /** Waiting period before deletion, 7–30 days. @default 30 */
   readonly deletionWindowInDays?: number;
   /** Yearly automatic rotation of key material; turning it off is rejected. @default true */
@@ -34,10 +36,20 @@ export const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
  * `prevent_destroy`, and a key policy rendered at synth and never applied with the lockout safety
  * check bypassed.
  */
-export class CustomerManagedKey extends Construct {
+export class CustomerManagedKey extends Construct implements IKmsKeyReference {
+  /**
+   * A key created elsewhere, by its ARN, for props that take a key (`ProtectedSecret`'s `kmsKey`)
+   * and for its grants. A literal ARN is checked at synth (`PLS_KMS_KEY_ARN` names `keyArn`: an
+   * `arn:<partition>:kms:<region>:<account>:key/<key id>` ARN, partition of its region, no alias
+   * ARN); a Terraform reference is accepted as it is. Creates no resource.
+   */
+  public static fromKeyArn(scope: Construct, id: string, keyArn: string): IKmsKeyReference {
+    return new ImportedKmsKey(scope, id, keyArn);
+  }
+
   public readonly key: KmsKey;
   public readonly aliasResource: KmsAlias;
-  public readonly policy: PolicyDocument;
+  public readonly policy: PolicyDocument<'key'>;
   public readonly alias: string;
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
@@ -56,9 +68,7 @@ export class CustomerManagedKey extends Construct {
     if (props.rotationPeriodInDays !== undefined && (props.rotationPeriodInDays < 90 || props.rotationPeriodInDays > 2560)) {
       throw invalidValue('PLS_KMS_ROTATION_PERIOD', 'rotationPeriodInDays', props.rotationPeriodInDays, 'a number of days from 90 to 2560');
     }
-    if (props.policy.kind !== 'key') {
-      throw invalidValue('PLS_POLICY_KIND', 'policy.kind', props.policy.kind, '"key": build the document with new PolicyDocument({ kind: "key" })');
-    }
+    assertPolicyKind(props.policy, 'key', 'policy');
     this.alias = props.alias;
     this.policy = props.policy;
     this.key = new KmsKey(this, 'key', {
@@ -90,5 +100,30 @@ export class CustomerManagedKey extends Construct {
   /** The key ARN. */
   public get keyArn(): string {
     return this.key.arn;
+  }
+
+  /** The key id (a Terraform reference). */
+  public get keyId(): string {
+    return this.key.keyId;
+  }
+
+  /** Unknown at synth: the key is created in the provider's region. */
+  public get keyRegion(): string | undefined {
+    return undefined;
+  }
+
+  /** `kms:Decrypt` on this key (identity-policy statements; the key policy still decides where from). */
+  public grantDecrypt(): PolicyStatement[] {
+    return keyUsageStatements(this.keyArn, KEY_DECRYPT_ACTIONS);
+  }
+
+  /** `kms:Encrypt`, `kms:GenerateDataKey*`, `kms:ReEncrypt*` on this key (identity-policy statements). */
+  public grantEncrypt(): PolicyStatement[] {
+    return keyUsageStatements(this.keyArn, KEY_ENCRYPT_ACTIONS);
+  }
+
+  /** {@link grantDecrypt} and {@link grantEncrypt} in one statement. */
+  public grantEncryptDecrypt(): PolicyStatement[] {
+    return keyUsageStatements(this.keyArn, [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS]);
   }
 }

@@ -18,7 +18,7 @@ import {
   unreachableOverIpv6,
   UNREACHABLE_OVER_IPV6,
 } from './ip-address-types';
-import { PolicyDocument } from './policy-document';
+import { assertPolicyKind, PolicyDocument } from './policy-document';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
@@ -52,7 +52,7 @@ export interface InterfaceEndpointOptions extends EndpointIngressSources {
   /** Bring your own security groups instead of creating one. @default - one group is created from the ingress sources */
   readonly securityGroupIds?: readonly string[];
   /** Endpoint policy; statements can also be added later with `addToPolicy`. @default - AWS default (full access) unless statements are added */
-  readonly policy?: PolicyDocument;
+  readonly policy?: PolicyDocument<'endpoint'>;
   /** Tags on the endpoint and its security group. @default - none */
   readonly tags?: Record<string, string>;
   /** Create/update/delete timeouts, e.g. `{ create: '15m' }`. @default - provider defaults (10m) */
@@ -130,7 +130,7 @@ export class InterfaceEndpoint extends Construct {
   public readonly service: EndpointService;
   public readonly region: string;
   public readonly vpcEndpoint: VpcEndpoint;
-  public readonly policy: PolicyDocument;
+  public readonly policy: PolicyDocument<'endpoint'>;
   public readonly securityGroup?: EndpointSecurityGroup;
   public readonly privateDnsEnabled: boolean;
   public readonly subnets: readonly SubnetPlacement[];
@@ -199,6 +199,7 @@ export class InterfaceEndpoint extends Construct {
       securityGroupIds = [this.securityGroup.securityGroupId];
     }
 
+    if (props.policy !== undefined) assertPolicyKind(props.policy, 'endpoint', 'policy');
     this.policy = props.policy ?? new PolicyDocument({ kind: 'endpoint' });
     const dnsOptions =
       dnsRecordIpType || props.privateDnsOnlyForInboundResolverEndpoint !== undefined

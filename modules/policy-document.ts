@@ -1,5 +1,5 @@
 import { Lazy } from 'cdktf';
-import { GuardrailError } from './errors';
+import { GuardrailError, invalidValue } from './errors';
 import { PolicyStatement } from './policy-statement';
 import { terraformLiteral } from './terraform-literal';
 
@@ -20,10 +20,26 @@ export const POLICY_SIZE_LIMITS: Record<PolicyKind, number> = {
   trust: 2048,
 };
 
+/**
+ * Throws `PLS_POLICY_KIND` naming `field` unless `document` is a policy document of kind `kind`: the
+ * run-time twin of the `PolicyDocument<K>` prop types, for JavaScript callers and casts.
+ */
+export function assertPolicyKind<K extends PolicyKind>(document: unknown, kind: K, field: string): asserts document is PolicyDocument<K> {
+  const found = typeof document === 'object' && document !== null && 'kind' in document ? (document as { kind: unknown }).kind : document;
+  if (!(document instanceof PolicyDocument) || found !== kind) {
+    const preset = kind === 'resource' ? ' or secretPolicy(model)' : kind === 'key' ? ' or keyPolicy(model)' : '';
+    throw invalidValue('PLS_POLICY_KIND', `${field}.kind`, found, `"${kind}": build the document with new PolicyDocument({ kind: '${kind}' })${preset}`);
+  }
+}
+
 /** Props of a {@link PolicyDocument}. */
-export interface PolicyDocumentProps {
-  /** What the policy is attached to. @default 'resource' */
-  readonly kind?: PolicyKind;
+export interface PolicyDocumentProps<K extends PolicyKind = PolicyKind> {
+  /**
+   * What the policy is attached to. Give it as a literal (`kind: 'key'`) so the document's type says
+   * its kind (`PolicyDocument<'key'>`) and a prop that needs another kind refuses it at compile time.
+   * @default 'resource' (typed `PolicyDocument<PolicyKind>`: write `kind: 'resource'` for a prop that needs a resource policy)
+   */
+  readonly kind?: K;
   /** Policy `Id`. @default - none */
   readonly id?: string;
   /** Initial statements. @default - none; add them with `addStatements` */
@@ -36,15 +52,31 @@ export interface PolicyDocumentProps {
   readonly region?: string;
 }
 
-/** An IAM policy document whose statements can still be added after it was handed to a resource. */
-export class PolicyDocument {
-  public readonly kind: PolicyKind;
+/**
+ * The constructor's arguments: `kind` may be left out only where the document may be of any kind or
+ * is a resource policy (the default), so `const p: PolicyDocument<'key'> = new PolicyDocument()`
+ * (whose kind would be `resource` at run time) does not compile.
+ */
+export type PolicyDocumentArgs<K extends PolicyKind> = PolicyKind extends K
+  ? [props?: PolicyDocumentProps<K>]
+  : K extends 'resource'
+    ? [props?: PolicyDocumentProps<K>]
+    : [props: PolicyDocumentProps<K> & { readonly kind: K }];
+
+/**
+ * An IAM policy document whose statements can still be added after it was handed to a resource.
+ * Typed by its kind: a prop that takes a key policy is `PolicyDocument<'key'>`, so handing it a
+ * secret policy is a compile error (constructs keep a run-time check for JavaScript callers, see
+ * {@link assertPolicyKind}). `PolicyDocument` alone is a document of any kind.
+ */
+export class PolicyDocument<K extends PolicyKind = PolicyKind> {
+  public readonly kind: K;
   public readonly id?: string;
   public readonly region?: string;
   private readonly statementList: PolicyStatement[] = [];
 
-  constructor(props: PolicyDocumentProps = {}) {
-    this.kind = props.kind ?? 'resource';
+  constructor(...[props = {}]: PolicyDocumentArgs<K>) {
+    this.kind = (props.kind ?? 'resource') as K;
     this.id = props.id;
     this.region = props.region;
     this.addStatements(...(props.statements ?? []));

@@ -4,8 +4,12 @@ import { Token } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { SECRET_MANAGEMENT_ACTIONS, SECRET_READ_ACTIONS, SECRET_VALUE_ACTIONS } from './access-policies';
+import { assertRegion } from './aws-identifiers';
 import { describeValue, GuardrailError, invalidValue } from './errors';
-import { PolicyDocument } from './policy-document';
+import { IKmsKeyReference } from './kms-key-reference';
+import { assertPolicyKind, PolicyDocument } from './policy-document';
+import { secretsManagerViaService } from './policy-conditions';
 import { PolicyStatement } from './policy-statement';
 import { validatePolicyDocument } from './policy-validation';
 import { terraformLiteral, terraformLiteralMap } from './terraform-literal';
@@ -42,10 +46,20 @@ export interface ProtectedSecretProps {
   readonly name: string;
   /** Description. @default - none */
   readonly description?: string;
-  /** ARN (or reference) of the customer-managed KMS key that encrypts the secret. Required: the AWS managed key cannot be restricted by a key policy. */
-  readonly kmsKeyArn: string;
-  /** Resource policy; statements can be added later with `addToPolicy`. */
-  readonly policy: PolicyDocument;
+  /**
+   * The customer-managed KMS key that encrypts the secret: a {@link CustomerManagedKey}, or a key
+   * created elsewhere, `CustomerManagedKey.fromKeyArn(scope, id, keyArn)`. Required: the AWS managed
+   * key cannot be restricted by a key policy.
+   */
+  readonly kmsKey: IKmsKeyReference;
+  /**
+   * Region the secret is created in (the provider's), for the `kms:ViaService` condition of
+   * {@link ProtectedSecret.grantRead} and {@link ProtectedSecret.grantManage}.
+   * @default - the region of `kmsKey` when it was imported from a literal ARN; otherwise the grants ask for it
+   */
+  readonly region?: string;
+  /** Resource policy, a `PolicyDocument<'resource'>` such as `secretPolicy(model)`; statements can be added later with `addToPolicy`. */
+  readonly policy: PolicyDocument<'resource'>;
   /** Days a deleted secret can be restored, 7–30. @default 30 */
   readonly recoveryWindowInDays?: number;
   /** Rotation by a Lambda. @default - no rotation until you give a rotation Lambda */
@@ -65,8 +79,12 @@ export class ProtectedSecret extends Construct {
   public readonly secret: SecretsmanagerSecret;
   public readonly secretPolicy: SecretsmanagerSecretPolicy;
   public readonly rotation?: SecretsmanagerSecretRotation;
-  public readonly policy: PolicyDocument;
+  public readonly policy: PolicyDocument<'resource'>;
   public readonly name: string;
+  /** The key that encrypts the secret. */
+  public readonly kmsKey: IKmsKeyReference;
+  /** Region of the secret, when known at synth (`region`, or the region of an imported key). */
+  public readonly region?: string;
   /** The rotation function's execution role, when `rotation.roleArn` was given. */
   public readonly rotationRoleArn?: string;
 
@@ -81,11 +99,31 @@ export class ProtectedSecret extends Construct {
         '1–512 of A-Z a-z 0-9 / _ + = . @ -, not ending in a hyphen and six characters (that looks like an ARN suffix)',
       );
     }
-    if (!props.kmsKeyArn) {
-      throw new GuardrailError(
+    const legacyArn = (props as { kmsKeyArn?: unknown }).kmsKeyArn;
+    if (legacyArn !== undefined) {
+      throw invalidValue(
         'PLS_SECRET_NO_CMK',
         'kmsKeyArn',
-        'found none; expected a customer-managed KMS key: the AWS managed key cannot be locked to your endpoints',
+        legacyArn,
+        'nothing: kmsKeyArn was replaced by kmsKey, which takes the key: a CustomerManagedKey, or CustomerManagedKey.fromKeyArn(scope, id, keyArn) for a key created elsewhere',
+      );
+    }
+    const kmsKey: unknown = props.kmsKey;
+    if (typeof kmsKey !== 'object' || kmsKey === null || typeof (kmsKey as { keyArn?: unknown }).keyArn !== 'string') {
+      throw invalidValue(
+        'PLS_SECRET_NO_CMK',
+        'kmsKey',
+        typeof kmsKey === 'object' && kmsKey !== null ? `an object without keyArn` : kmsKey,
+        'a customer-managed KMS key (a CustomerManagedKey, or CustomerManagedKey.fromKeyArn(scope, id, keyArn)): the AWS managed key cannot be locked to your endpoints',
+      );
+    }
+    if (props.region !== undefined) assertRegion(props.region, 'region');
+    if (props.region !== undefined && props.kmsKey.keyRegion !== undefined && props.region !== props.kmsKey.keyRegion) {
+      throw invalidValue(
+        'PLS_SECRET_KEY_REGION',
+        'region',
+        props.region,
+        `the region of kmsKey (${props.kmsKey.keyRegion}): Secrets Manager encrypts only with a key of the secret's own region`,
       );
     }
     const recoveryWindowInDays = props.recoveryWindowInDays ?? 30;
@@ -97,15 +135,15 @@ export class ProtectedSecret extends Construct {
         'a whole number of days from 7 to 30 (0, immediate deletion, is not allowed)',
       );
     }
-    if (props.policy.kind !== 'resource') {
-      throw invalidValue('PLS_POLICY_KIND', 'policy.kind', props.policy.kind, '"resource"');
-    }
+    assertPolicyKind(props.policy, 'resource', 'policy');
     this.name = props.name;
+    this.kmsKey = props.kmsKey;
+    this.region = props.region ?? props.kmsKey.keyRegion;
     this.policy = props.policy;
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       name: terraformLiteral(props.name),
       description: terraformLiteral(props.description),
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.kmsKey.keyArn,
       recoveryWindowInDays,
       tags: terraformLiteralMap(props.tags),
       lifecycle: { preventDestroy: true },
@@ -161,5 +199,54 @@ export class ProtectedSecret extends Construct {
   /** The secret ARN. */
   public get secretArn(): string {
     return this.secret.arn;
+  }
+
+  /**
+   * Reader grant: the identity-policy statements a principal needs to read the secret's value
+   * (attach them to its role with a `PolicyDocument` of kind `identity`). `GetSecretValue` and
+   * `DescribeSecret` on this secret only, and `kms:Decrypt` on its key only when Secrets Manager of
+   * the secret's region asks for this secret (`kms:ViaService` and the encryption context
+   * `kms:EncryptionContext:SecretARN`, as AWS documents). The secret policy still decides where
+   * from: with `secretPolicy(model)`, only through the app VPC's Secrets Manager endpoint.
+   */
+  public grantRead(): PolicyStatement[] {
+    return [
+      new PolicyStatement({ actions: [...SECRET_VALUE_ACTIONS, 'secretsmanager:DescribeSecret'], resources: [this.secretArn] }),
+      this.keyViaSecretsManager(['kms:Decrypt'], 'grantRead'),
+    ];
+  }
+
+  /**
+   * Administrator grant: the identity-policy statements for the management actions of the access
+   * model (`SECRET_MANAGEMENT_ACTIONS`: Put*, Update*, Delete*, Restore*, rotation, tags,
+   * replication) and the metadata reads (`SECRET_READ_ACTIONS`) on this secret only, plus
+   * `kms:GenerateDataKey` and `kms:Decrypt` on its key when Secrets Manager asks for this secret (a
+   * new value is encrypted under a fresh data key). No `GetSecretValue`: administrators write values,
+   * they do not read them. The secret policy still decides where from: with `secretPolicy(model)`,
+   * only from the admin VPC (or as an exempt principal).
+   */
+  public grantManage(): PolicyStatement[] {
+    return [
+      new PolicyStatement({ actions: [...SECRET_MANAGEMENT_ACTIONS, ...SECRET_READ_ACTIONS], resources: [this.secretArn] }),
+      this.keyViaSecretsManager(['kms:Decrypt', 'kms:GenerateDataKey'], 'grantManage'),
+    ];
+  }
+
+  private keyViaSecretsManager(actions: readonly string[], grant: string): PolicyStatement {
+    if (this.region === undefined) {
+      throw invalidValue(
+        'PLS_GRANT_REGION',
+        `${this.node.path}.region`,
+        undefined,
+        `the secret's region for ${grant}() (its kms:ViaService is secretsmanager.<region>.<DNS suffix>): set region on the ProtectedSecret`,
+      );
+    }
+    return new PolicyStatement({
+      actions,
+      resources: [this.kmsKey.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': secretsManagerViaService(this.region), 'kms:EncryptionContext:SecretARN': this.secretArn },
+      },
+    });
   }
 }

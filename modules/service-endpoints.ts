@@ -17,9 +17,9 @@ export interface ServiceEndpointsProps extends EndpointIngressSources {
   /** Use the FIPS KMS endpoint service (`kms-fips`). @default false */
   readonly fips?: boolean;
   /** Secrets Manager endpoint policy. @default - AWS default, unless statements are added later */
-  readonly secretsManagerPolicy?: PolicyDocument;
+  readonly secretsManagerPolicy?: PolicyDocument<'endpoint'>;
   /** KMS endpoint policy. @default - AWS default, unless statements are added later */
-  readonly kmsPolicy?: PolicyDocument;
+  readonly kmsPolicy?: PolicyDocument<'endpoint'>;
   /** Options for both endpoints (DNS, IP address type, timeouts). @default - InterfaceEndpoint defaults */
   readonly endpointOptions?: Omit<InterfaceEndpointOptions, 'service' | 'policy' | keyof EndpointIngressSources | 'securityGroupIds'>;
   /** Tags on every resource. @default - none */

@@ -84,7 +84,8 @@ export class AdminVpcStack extends EnvironmentStack {
       return new ProtectedSecret(this, `secret-${constructIdOf(s.name)}`, {
         name: s.name,
         description: s.description,
-        kmsKeyArn: key.keyArn,
+        kmsKey: key,
+        region: env.region,
         recoveryWindowInDays: s.recoveryWindowInDays,
         rotation: s.rotation,
         policy: secretPolicy(this.accessModel, { rotationRoleArns: s.rotation ? [s.rotation.roleArn] : [] }),

@@ -34,7 +34,7 @@ export function auditFromConfig(stack: EnvironmentStack, env: EnvironmentConfig,
     endpointIds: subjects.endpointIds,
     adminEndpointIds: subjects.adminEndpointIds,
     secretNames: subjects.secretNames,
-    keys: subjects.keys.map((k) => ({ arn: k.keyArn, keyId: k.key.keyId, alias: k.alias })),
+    keys: subjects.keys,
     // Terraform runs as the deploy role from outside the VPCs on every plan; its reads would keep the alarm firing.
     ignoredRoleArns: cfg.ignoredRoleArns ?? (env.deployRoleArn ? [env.deployRoleArn] : undefined),
     createTopic: cfg.createTopic,

@@ -22,3 +22,6 @@ export type { OutsideEndpointFilterProps, PlannedFilter, WatchedKey } from '../o
 export type { CidrRange } from '../cidr-ranges';
 export * from './policy';
 export * from './guardrails';
+export type { IKmsKeyReference, ParsedKeyArn } from '../kms-key-reference';
+export { KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, KMS_KEY_ID_PATTERN, keyUsageStatements, parseKeyArn } from '../kms-key-reference';
+export * from '../imported-kms-key';

@@ -132,20 +132,24 @@ export interface SynthesizedConfig {
   readonly stacks: Record<string, TfJson>;
   /** App and admin stack names per environment, in config order. */
   readonly environments: readonly { readonly env: EnvironmentConfig; readonly app: string; readonly admin: string }[];
+  /** The stacks as built (synthesized already: what is added now is not in `stacks`). */
+  readonly built: ReturnType<typeof buildStacks>;
 }
 
 /**
  * Builds the stacks of a config and synthesizes each with validations. Every stack is prepared
  * first, as `App.synth()` does: that is the step that turns a reference to another stack's resource
- * into a `terraform_remote_state` read plus an output of the producer. Without it the admin stack
+ * into a `terraform_remote_state` read plus an output of the producer. `beforeSynth` may add
+ * constructs to the built stacks first (a role with granted statements, say). Without it the admin stack
  * would show `${aws_vpc_endpoint.<app endpoint>.id}`, an address its own endpoints share.
  */
-export function synthesizeConfig(config: StacksConfig): SynthesizedConfig {
+export function synthesizeConfig(config: StacksConfig, beforeSynth: (built: ReturnType<typeof buildStacks>) => void = () => undefined): SynthesizedConfig {
   const built = buildStacks(Testing.app(), config);
+  beforeSynth(built);
   const all = built.flatMap((s) => [s.app, s.admin]);
   all.forEach((stack) => stack.prepareStack());
   const stacks = Object.fromEntries(all.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack, true)) as TfJson]));
-  return { stacks, environments: built.map((s) => ({ env: s.admin.env, app: s.app.node.id, admin: s.admin.node.id })) };
+  return { stacks, environments: built.map((s) => ({ env: s.admin.env, app: s.app.node.id, admin: s.admin.node.id })), built };
 }
 
 function entries(json: TfJson, type: string): [string, TfJson][] {

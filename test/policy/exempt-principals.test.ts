@@ -75,7 +75,7 @@ describe('exempt principals are exact IAM role or user ARNs of the account', () 
     const rotation = 'arn:aws:iam::111122223333:role/db-rotation';
     const key = keyPolicy({ ...model, managementExemptPrincipalArns: exempt });
     const secret = secretPolicy({ ...model, managementExemptPrincipalArns: exempt }, { rotationRoleArns: [rotation] });
-    const conditionsOf = (doc: typeof key) => Object.fromEntries(doc.statements.map((s) => [s.sid, s.conditions]));
+    const conditionsOf = (doc: typeof key | typeof secret) => Object.fromEntries(doc.statements.map((s) => [s.sid, s.conditions]));
     expect(conditionsOf(key).DenyKeyAdministrationOutsideAdminVpc).toEqual({
       ArnNotEquals: { 'aws:PrincipalArn': exempt },
       StringNotEquals: { 'aws:SourceVpc': ['vpc-0a1b2c3d4e5f60718'] },

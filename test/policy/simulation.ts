@@ -330,6 +330,8 @@ export interface Request {
   readonly action: string;
   readonly target: Target;
   readonly route: Route;
+  /** The caller's identity policy. @default CALLER_IDENTITY_POLICY (both services entirely, so the resource side decides) */
+  readonly identityPolicy?: IamPolicy;
 }
 
 /** The identity policy of every caller: allows both services entirely, so the resource side decides. */
@@ -387,7 +389,7 @@ export function simulationOf(request: Request): { simulation: Simulation; absent
         resource: { resource: request.target.arn, accountId: request.target.accountId ?? request.env.env.accountId },
         contextVariables: context,
       },
-      identityPolicies: [{ name: 'caller-identity-policy', policy: CALLER_IDENTITY_POLICY }],
+      identityPolicies: [{ name: 'caller-identity-policy', policy: request.identityPolicy ?? CALLER_IDENTITY_POLICY }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: request.target.policy,
@@ -421,7 +423,11 @@ export async function simulate(request: Request): Promise<Outcome> {
   const { simulation, absentByDesign } = simulationOf(request);
   const context = simulation.request.contextVariables;
   const response = await runSimulation(simulation, { simulationMode: 'Strict' });
-  const evaluated = [CALLER_IDENTITY_POLICY, request.target.policy, ...(simulation.vpcEndpointPolicies ?? []).map((p) => p.policy as IamPolicy)];
+  const evaluated = [
+    request.identityPolicy ?? CALLER_IDENTITY_POLICY,
+    request.target.policy,
+    ...(simulation.vpcEndpointPolicies ?? []).map((p) => p.policy as IamPolicy),
+  ];
   const provided = new Set([...Object.keys(context), ...absentByDesign].map((k) => k.toLowerCase()));
   const missingContextKeys = [...new Set(evaluated.flatMap((p) => (p ? conditionKeysOf(p) : [])))].filter((k) => !provided.has(k.toLowerCase()));
   if (response.resultType === 'error') {

@@ -56,9 +56,11 @@ const CONSUMER_APP = `
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { CustomerManagedKey, PrivateVpc, ProtectedSecret, ServiceEndpoints } from '${NAME}';
-import { AccessModel, accountOnlyEndpointPolicy, keyPolicy, PolicyStatement, secretPolicy } from '${NAME}/policy';
+import { CustomerManagedKey, IKmsKeyReference, PrivateVpc, ProtectedSecret, ServiceEndpoints } from '${NAME}';
+import { AccessModel, accountOnlyEndpointPolicy, keyPolicy, PolicyDocument, PolicyStatement, secretPolicy } from '${NAME}/policy';
 import { GUARDRAIL_PACKS, Guardrails } from '${NAME}/guardrails';
 import { CloudTrailStreamReader } from '${NAME}/audit';
 
@@ -96,7 +98,17 @@ const model: AccessModel = {
   managementExemptPrincipalArns: ['arn:aws:iam::111122223333:role/break-glass'],
 };
 const key = new CustomerManagedKey(stack, 'key', { alias: 'alias/consumer-data', policy: keyPolicy(model) });
-new ProtectedSecret(stack, 'secret', { name: 'consumer/db-password', kmsKeyArn: key.keyArn, policy: secretPolicy(model) });
+const secret = new ProtectedSecret(stack, 'secret', { name: 'consumer/db-password', kmsKey: key, region, policy: secretPolicy(model) });
+const shared: IKmsKeyReference = CustomerManagedKey.fromKeyArn(stack, 'shared-key', 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+const reader = new IamRole(stack, 'reader', {
+  name: 'consumer-reader',
+  assumeRolePolicy: new PolicyDocument({
+    kind: 'trust',
+    statements: [new PolicyStatement({ sid: 'Ec2Assumes', principal: { Service: ['ec2.amazonaws.com'] }, actions: ['sts:AssumeRole'] })],
+  }).terraformJson(),
+});
+const readerPolicy: PolicyDocument<'identity'> = new PolicyDocument({ kind: 'identity', statements: [...secret.grantRead(), ...shared.grantDecrypt()] });
+new IamRolePolicy(stack, 'reader-policy', { role: reader.name, policy: readerPolicy.lazyJson() });
 // The consumer's own database group: tcp/5432 and its own egress, no endpoint uses it, so only the general rules apply.
 const database = new SecurityGroup(stack, 'database', {
   vpcId: appVpc.vpcId,
@@ -205,6 +217,7 @@ describe(`${NAME} packed, installed into a scratch cdktf app`, () => {
     ).toEqual(['com.amazonaws.eu-central-1.kms', 'com.amazonaws.eu-central-1.secretsmanager']);
     expect(Object.keys(json.resource.aws_kms_key)).toHaveLength(1);
     expect(Object.keys(json.resource.aws_secretsmanager_secret_policy)).toHaveLength(1);
+    expect(Object.values<any>(json.resource.aws_iam_role_policy).map((p) => JSON.parse(p.policy).Statement.length)).toEqual([3]);
 
     // Negative control: the aspect from the package sees resources of the consumer's cdktf and fails the synth.
     const failing = await sh(process.execPath, ['main.js'], scratch, { CDKTF_OUTDIR: join(scratch, 'failing.out'), RAW_KEY_WITHOUT_ROTATION: '1' }).then(

@@ -78,11 +78,12 @@ describe('Secrets Manager rotation schedules', () => {
   });
 
   it('GIVEN a ProtectedSecret with a schedule Secrets Manager does not parse THEN it throws naming the prop', () => {
+    const stack = testStack();
     const error = thrown(
       () =>
-        new ProtectedSecret(testStack(), 'secret', {
+        new ProtectedSecret(stack, 'secret', {
           name: 'app/db-password',
-          kmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc',
+          kmsKey: CustomerManagedKey.fromKeyArn(stack, 'key', 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
           policy: new PolicyDocument({
             kind: 'resource',
             statements: [new PolicyStatement({ sid: 'Read', principal: { AWS: [root] }, actions: ['secretsmanager:DescribeSecret'] })],

@@ -5,6 +5,7 @@ import { ProtectedSecret, ProtectedSecretProps } from '../../modules/protected-s
 import { onlyResource, policyOf, resourcesOf, synthJson, testStack } from '../helpers/assertions';
 
 const root = 'arn:aws:iam::111122223333:root';
+const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const keyPolicyDoc = () =>
   new PolicyDocument({ kind: 'key', statements: [new PolicyStatement({ sid: 'EnableIamPolicies', principal: { AWS: [root] }, actions: ['kms:*'] })] });
 const secretPolicyDoc = () =>
@@ -23,7 +24,7 @@ function secret(props: Partial<ProtectedSecretProps> = {}) {
   const stack = testStack();
   const construct = new ProtectedSecret(stack, 'secret', {
     name: 'app/db-password',
-    kmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc',
+    kmsKey: CustomerManagedKey.fromKeyArn(stack, 'imported-key', KEY_ARN),
     policy: secretPolicyDoc(),
     ...props,
   });
@@ -64,7 +65,12 @@ describe('CustomerManagedKey', () => {
     ['a rotation period of 30 days', { rotationPeriodInDays: 30 }, /PLS_KMS_ROTATION_PERIOD/],
     ['an AWS-reserved alias', { alias: 'alias/aws/secretsmanager' }, /PLS_KMS_ALIAS/],
     ['an alias without prefix', { alias: 'app-data' }, /PLS_KMS_ALIAS/],
-    ['a resource policy document', { policy: new PolicyDocument({ kind: 'resource' }) }, /PLS_POLICY_KIND/],
+    // A JavaScript caller (TypeScript refuses the document at compile time: test/unit/policy-kind-types.test.ts).
+    [
+      'a resource policy document',
+      { policy: new PolicyDocument({ kind: 'resource' }) as unknown as PolicyDocument<'key'> },
+      /PLS_POLICY_KIND\] policy\.kind: found "resource"; expected "key"/,
+    ],
   ])('rejects %s', (_label, props, message) => {
     expect(() => key(props)).toThrow(message);
   });
@@ -77,7 +83,7 @@ describe('ProtectedSecret', () => {
     expect(onlyResource(json, 'aws_secretsmanager_secret')).toEqual(
       expect.objectContaining({
         name: 'app/db-password',
-        kms_key_id: 'arn:aws:kms:us-west-2:111122223333:key/abc',
+        kms_key_id: KEY_ARN,
         recovery_window_in_days: 30,
         lifecycle: { prevent_destroy: true },
       }),
@@ -99,10 +105,25 @@ describe('ProtectedSecret', () => {
   });
 
   it.each<[string, Partial<ProtectedSecretProps>, RegExp]>([
-    ['no customer-managed key', { kmsKeyArn: '' }, /PLS_SECRET_NO_CMK/],
+    ['no customer-managed key', { kmsKey: undefined }, /PLS_SECRET_NO_CMK\] kmsKey: found nothing; expected a customer-managed KMS key/],
+    ['a key ARN string for kmsKey (JavaScript)', { kmsKey: KEY_ARN as unknown as CustomerManagedKey }, /PLS_SECRET_NO_CMK\] kmsKey: found "arn:aws:kms:/],
+    [
+      'the removed kmsKeyArn prop (JavaScript)',
+      { kmsKeyArn: KEY_ARN } as Partial<ProtectedSecretProps>,
+      /PLS_SECRET_NO_CMK\] kmsKeyArn: found "arn:aws:kms:.*"; expected nothing: kmsKeyArn was replaced by kmsKey/,
+    ],
+    [
+      "a region other than the imported key's",
+      { region: 'eu-west-1' },
+      /PLS_SECRET_KEY_REGION\] region: found "eu-west-1"; expected the region of kmsKey \(us-west-2\)/,
+    ],
     ['a recovery window of 0 days', { recoveryWindowInDays: 0 }, /PLS_SECRET_RECOVERY_WINDOW\] recoveryWindowInDays: found 0/],
     ['a name ending like an ARN suffix', { name: 'app/db-AbCdEf' }, /PLS_SECRET_NAME/],
-    ['a key policy document', { policy: new PolicyDocument({ kind: 'key' }) }, /PLS_POLICY_KIND/],
+    [
+      'a key policy document (JavaScript)',
+      { policy: new PolicyDocument({ kind: 'key' }) as unknown as PolicyDocument<'resource'> },
+      /PLS_POLICY_KIND\] policy\.kind: found "key"; expected "resource"/,
+    ],
     [
       'both rotation schedules',
       { rotation: { lambdaArn: 'arn:aws:lambda:us-west-2:111122223333:function:r', automaticallyAfterDays: 7, scheduleExpression: 'rate(7 days)' } },

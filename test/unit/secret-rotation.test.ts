@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { secretPolicy } from '../../modules/access-policies';
+import { CustomerManagedKey } from '../../modules/customer-managed-key';
 import { GuardrailError } from '../../modules/errors';
 import { validatePolicyDocument } from '../../modules/policy-validation';
 import { ProtectedSecret } from '../../modules/protected-secret';
@@ -78,7 +79,7 @@ describe('ProtectedSecret rotation.roleArn', () => {
     const stack = testStack();
     const construct = new ProtectedSecret(stack, 'secret', {
       name: 'app/db-password',
-      kmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc',
+      kmsKey: CustomerManagedKey.fromKeyArn(stack, 'key', 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
       policy: secretPolicy(model, { rotationRoleArns: policyRoles }),
       rotation: { lambdaArn, roleArn },
     });
