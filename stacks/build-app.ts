@@ -5,7 +5,7 @@ import { App } from 'cdktf';
 import { AdminVpcStack } from './admin-vpc-stack';
 import { AppVpcStack } from './app-vpc-stack';
 import { StacksConfig } from './config';
-import { writeOutput } from './output-writer';
+import { WriteOptions, writeOutput, WriteSummary } from './output-writer';
 import { StackFiles, synthesizeStackFiles } from './stack-files';
 import { withoutTokenStackTraces } from './token-stack-traces';
 
@@ -30,19 +30,6 @@ export interface SynthesizeOptions {
   readonly hcl?: boolean;
 }
 
-/** Where a synth failed: building the constructs, or synthesizing them. */
-export type SynthPhase = 'build' | 'synth';
-
-/** An error of {@link synthesizeInMemory}, with the phase it came from. */
-export class SynthPhaseError extends Error {
-  constructor(
-    public readonly phase: SynthPhase,
-    public readonly cause: unknown,
-  ) {
-    super((cause as Error)?.message ?? String(cause));
-  }
-}
-
 /** The stacks of a config, synthesized but not written. */
 export interface SynthesizedApp {
   readonly stacks: EnvironmentStacks[];
@@ -54,7 +41,6 @@ export interface SynthesizedApp {
 /**
  * Builds the stacks of `config` and synthesizes them in memory: what `App.synth` does (every stack
  * prepared, then synthesized in order, then the App's own validations), with nothing written.
- * Errors come wrapped in a {@link SynthPhaseError}.
  */
 export function synthesizeInMemory(config: StacksConfig, options: SynthesizeOptions = {}): SynthesizedApp {
   const hcl = options.hcl ?? false;
@@ -69,22 +55,16 @@ export function synthesizeInMemory(config: StacksConfig, options: SynthesizeOpti
       let stacks: EnvironmentStacks[];
       try {
         stacks = buildStacks(app, config);
-      } catch (e) {
-        throw new SynthPhaseError('build', e);
       } finally {
         if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
         else process.env.SYNTH_HCL_OUTPUT = previous;
       }
-      try {
-        const all = stacks.flatMap((s) => [s.app, s.admin]);
-        all.forEach((stack) => stack.prepareStack());
-        const files = all.map((stack) => synthesizeStackFiles(stack, app.manifest, { hcl, skipValidation: app.skipValidation }));
-        const problems = app.node.validate();
-        if (problems.length > 0) throw new Error(`App-level validation failed with the following errors:\n  ${problems.join('\n  ')}`);
-        return { stacks, version: app.manifest.version, files };
-      } catch (e) {
-        throw new SynthPhaseError('synth', e);
-      }
+      const all = stacks.flatMap((s) => [s.app, s.admin]);
+      all.forEach((stack) => stack.prepareStack());
+      const files = all.map((stack) => synthesizeStackFiles(stack, app.manifest, { hcl, skipValidation: app.skipValidation }));
+      const problems = app.node.validate();
+      if (problems.length > 0) throw new Error(`App-level validation failed with the following errors:\n  ${problems.join('\n  ')}`);
+      return { stacks, version: app.manifest.version, files };
     });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -93,17 +73,17 @@ export function synthesizeInMemory(config: StacksConfig, options: SynthesizeOpti
 
 /**
  * Synthesizes every stack and only then writes `outdir` (see `writeOutput`: unchanged files are left
- * as they are), so a failing construct, guardrail or validation writes nothing. Returns the stacks.
- * The app entry uses `synthesizeFleet` (fleet-synth.ts), which writes the same output, in several
- * threads for large fleets.
+ * as they are), so a failing construct, guardrail or validation writes nothing. Returns the stacks
+ * and what the writer did. `write` are the writer's options (default: node's fs, flushed to disk, no
+ * empty folders left). What the app entry (`runSynth`) runs.
  */
-export function synthesizeToDirectory(config: StacksConfig, outdir: string, options: SynthesizeOptions = {}): EnvironmentStacks[] {
-  let synthesized: SynthesizedApp;
-  try {
-    synthesized = synthesizeInMemory(config, options);
-  } catch (e) {
-    throw e instanceof SynthPhaseError ? e.cause : e;
-  }
-  writeOutput(resolve(outdir), synthesized.version, synthesized.files);
-  return synthesized.stacks;
+export function synthesizeToDirectory(
+  config: StacksConfig,
+  outdir: string,
+  options: SynthesizeOptions = {},
+  write: WriteOptions = {},
+): { readonly stacks: EnvironmentStacks[]; readonly summary: WriteSummary } {
+  const synthesized = synthesizeInMemory(config, options);
+  const summary = writeOutput(resolve(outdir), synthesized.version, synthesized.files, write);
+  return { stacks: synthesized.stacks, summary };
 }

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { App, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { partitionOf } from '../modules/aws-identifiers';
 import { invalidValue } from '../modules/errors';
-import { stackGuardrailViolations } from '../modules/guardrails';
+import { Guardrails, stackGuardrailViolations } from '../modules/guardrails';
 import { EnvironmentConfig } from './config';
 import { guardForeignReferences } from './foreign-reference-guard';
 import { stackJson } from './stack-json';
@@ -20,6 +20,15 @@ export const AWS_PROVIDER_CONSTRAINT = '~> 5.100';
 export function stackName(env: Pick<EnvironmentConfig, 'name'>, side: 'admin' | 'app'): string {
   return env.name ? `${env.name}-${side}-vpc` : `${side}-vpc`;
 }
+
+/**
+ * App context key: `true` builds the stacks for plain cdktf (`App.synth()`), with none of the synth
+ * engine's overrides or process-wide patches: the `Guardrails` Aspect instead of the check on the
+ * stack's JSON, cdktf's own `prepareStack` (which finds the cross-stack references) and
+ * `toTerraform`, no foreign-reference guard. Only the oracle test (test/slow/cdktf-oracle.test.ts)
+ * sets it, to compare the engine's output with cdktf's.
+ */
+export const PLAIN_CDKTF_CONTEXT = 'cdktf-privatelink-secrets:plainCdktf';
 
 /** Props of an {@link EnvironmentStack}. */
 export interface EnvironmentStackProps {
@@ -41,11 +50,15 @@ export class EnvironmentStack extends TerraformStack {
   public readonly env: EnvironmentConfig;
   public readonly partition: string;
   public readonly provider: AwsProvider;
+  /** False when the App has {@link PLAIN_CDKTF_CONTEXT}: then the stack synthesizes as any cdktf stack. */
+  public readonly engine: boolean;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const name = stackName(props.env, props.side);
     super(scope, name);
-    guardForeignReferences((stack) => stack instanceof EnvironmentStack);
+    this.engine = this.node.tryGetContext(PLAIN_CDKTF_CONTEXT) !== true;
+    if (this.engine) guardForeignReferences((stack) => stack instanceof EnvironmentStack);
+    else Aspects.of(this).add(new Guardrails());
     const env = props.env;
     this.env = env;
     this.partition = partitionOf(env.region).name;
@@ -102,7 +115,8 @@ export class EnvironmentStack extends TerraformStack {
         "one attribute of a resource of another stack, such as an endpoint's endpointId",
       );
     }
-    return App.of(this).crossStackReference(producer, this, reference);
+    // Plain cdktf finds the reference itself when it prepares the stack, and wires the same output and remote state.
+    return this.engine ? App.of(this).crossStackReference(producer, this, reference) : value;
   }
 
   /**
@@ -111,6 +125,7 @@ export class EnvironmentStack extends TerraformStack {
    * resolve work of a synth. A reference that bypasses valueFrom fails synth (`guardForeignReferences`).
    */
   public prepareStack(): void {
+    if (!this.engine) return super.prepareStack();
     this.ensureBackendExists();
   }
 
@@ -120,6 +135,7 @@ export class EnvironmentStack extends TerraformStack {
    * this one resolve instead of one more per resource).
    */
   public toTerraform(): ReturnType<TerraformStack['toTerraform']> {
+    if (!this.engine) return super.toTerraform();
     const tf = stackJson(this);
     const violations = stackGuardrailViolations(this, tf);
     if (violations.length > 0) throw new Error(`Validation failed with the following errors:\n  ${violations.join('\n  ')}`);

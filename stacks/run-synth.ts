@@ -1,8 +1,8 @@
 import { resolve } from 'path';
 import { GuardrailError } from '../modules/errors';
 import { ConfigError, loadConfig } from './config';
+import { synthesizeToDirectory } from './build-app';
 import { stackName } from './environment-stack';
-import { synthesizeFleet, synthThreads } from './fleet-synth';
 import { checkStatePaths, OutputDirectoryError, outputDirectory } from './output-dir';
 import { OutputLockedError } from './output-lock';
 import { OutputWriteError, WriteOptions, WriteSummary } from './output-writer';
@@ -53,8 +53,7 @@ export function describeFolders(summary: WriteSummary, shown: string): string {
  * What the app entry does (`npm run synth`, `cdktf synth`), given its environment: reads
  * STACKS_CONFIG (default stacks/config/default.json, relative to the working directory), writes
  * CDKTF_OUTDIR (default cdktf.out; refused when empty, the working directory or above it, or a
- * non-empty directory that is no cdktf output), HCL when SYNTH_HCL_OUTPUT=true, with SYNTH_THREADS
- * threads (default: one per core for large fleets, see `synthThreads`), flushing the new output to
+ * non-empty directory that is no cdktf output), HCL when SYNTH_HCL_OUTPUT=true, flushing the new output to
  * disk before it switches unless SYNTH_FSYNC=false. On an error before the
  * output switched it prints what and where and that nothing was written (when true; else exactly
  * what is left) and resolves to 1; an error after the switch says the new output is in place and
@@ -68,8 +67,7 @@ export async function runSynth(env: NodeJS.ProcessEnv, out: SynthOutput, cwd = p
     const config = loadConfig(file);
     checkStatePaths(config, outdir, file);
     const options = { hcl: env.SYNTH_HCL_OUTPUT === 'true' };
-    const threads = synthThreads(config.environments.length, env.SYNTH_THREADS);
-    const summary = await synthesizeFleet(config, outdir, options, threads, {
+    const { summary } = synthesizeToDirectory(config, outdir, options, {
       leaveEmptyFolders: runByCdktfCli(env),
       durable: env.SYNTH_FSYNC !== 'false',
       ...write,

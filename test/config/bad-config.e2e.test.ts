@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { availableParallelism, tmpdir } from 'os';
 import { join } from 'path';
 import { defaultConfigJson } from '../helpers/configs';
-import { ensureBuilt, ROOT } from '../helpers/dist';
+import { ensureBuilt, ROOT, sourceFiles } from '../helpers/dist';
 import { fileHashes } from '../helpers/pipeline';
 import { ProcessRun, synthInProcess, synthProcess } from '../helpers/processes';
 import { inParallel } from '../helpers/terraform';
@@ -16,13 +16,6 @@ import { inParallel } from '../helpers/terraform';
  * the others run the same entry function (`runSynth`, what main.js calls) in-process, which
  * spares ~0.4 s of process start-up per case.
  */
-
-/** Sources whose compiled output the entry runs (paths without extension, for {@link ensureBuilt}). */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name.slice(0, -3))] : [],
-  );
-}
 
 /** Builds dist (`npm run build`: the compile and the app bundle) when a compiled file is missing or older than its source (`npm test` builds first, so usually nothing to do). */
 function ensureFreshBuild(): void {

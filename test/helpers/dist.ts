@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, statSync } from 'fs';
+import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 
 /** The project root. */
@@ -24,3 +24,10 @@ export function ensureBuilt(paths: readonly string[]): void {
 
 /** The modules the audit CLI runs, for {@link ensureBuilt}. */
 export const AUDIT_SOURCES = ['tools/audit', 'tools/audit/trail-files', 'modules/cloudtrail-audit', 'modules/cloudtrail-stream', 'stacks/regular-file'];
+
+/** The TypeScript sources under `dir` (relative to the project root), as paths without extension, for {@link ensureBuilt}. */
+export function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name.slice(0, -3))] : [],
+  );
+}
