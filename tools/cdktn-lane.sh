@@ -40,7 +40,7 @@ CDKTN_VERSION=${CDKTN_VERSION:-0.24.0} node -e '
 ' "$scratch/package.json"
 
 cd "$scratch"
-git init -q . # the docs test and eslint read the tree as a repository; nothing is committed
+git init -q . # a repository root, as in a checkout (nothing is committed)
 # package-lock.json is the cdktf lane's; npm updates it to the rewritten package.json (only the cdktn
 # side changes, every other package stays at its locked version).
 npm install --no-audit --no-fund --prefer-offline
