@@ -156,6 +156,7 @@ export class EnvironmentStack extends TerraformStack {
    * Not called by cdktf 0.21, which has no such discovery.
    */
   public _runPreparingResolve(): void {
+    if (!discoversUsageByResolving(this)) return;
     const usage = this as unknown as DiscoveredUsage;
     usage._usedFunctions.clear();
     usage._usedProviderFunctions.clear();
