@@ -7,7 +7,7 @@ import { invalidValue } from '../modules/errors';
 import { Guardrails, stackGuardrailViolations } from '../modules/guardrails';
 import { EnvironmentConfig } from './config';
 import { guardForeignReferences } from './foreign-reference-guard';
-import { stackJson } from './stack-json';
+import { stackJson, terraformElementsOf } from './stack-json';
 import { terraformLiteralMap } from '../modules/terraform-literal';
 import { LiteralLocalBackend, LiteralS3Backend } from './state-backends';
 
@@ -15,6 +15,36 @@ import { LiteralLocalBackend, LiteralS3Backend } from './state-backends';
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 /** The AWS provider the bindings were generated from; pipelines get exactly this major. */
 export const AWS_PROVIDER_CONSTRAINT = '~> 5.100';
+
+/** What cdktn's stacks record while resolving, for the validations of Terraform-function versions. */
+interface DiscoveredUsage {
+  readonly _usedFunctions: Set<string>;
+  readonly _usedProviderFunctions: Set<string>;
+}
+
+/** A cdktn element: its provider-feature usage (write-only attributes) is found again in each resolve. */
+interface ResolveDiscoveredElement {
+  _resetResolveDiscoveredProviderFeatureUsage(): void;
+  toTerraform(): unknown;
+}
+
+/**
+ * Whether the runtime finds the Terraform functions and provider features a stack uses while
+ * resolving it, for validations that run before its JSON is written (cdktn: `_runPreparingResolve`
+ * on TerraformStack). Fails when it has that entry point but not the state it resets, rather than
+ * skipping those validations silently.
+ */
+function discoversUsageByResolving(stack: TerraformStack): boolean {
+  const base = TerraformStack.prototype as unknown as Partial<Record<'_runPreparingResolve', unknown>>;
+  if (typeof base._runPreparingResolve !== 'function') return false;
+  const usage = stack as unknown as Partial<DiscoveredUsage>;
+  if (!(usage._usedFunctions instanceof Set) || !(usage._usedProviderFunctions instanceof Set)) {
+    throw new Error(
+      `stack ${stack.node.id}: found a cdktf runtime with TerraformStack._runPreparingResolve but without the usage sets it resets (_usedFunctions, _usedProviderFunctions); expected cdktn 0.24's, so its function-version validations would not be skipped`,
+    );
+  }
+  return true;
+}
 
 /** The stack name for a side of an environment: `admin-vpc`, or `<env>-admin-vpc` with a name. */
 export function stackName(env: Pick<EnvironmentConfig, 'name'>, side: 'admin' | 'app'): string {
@@ -120,13 +150,40 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /**
-   * Only ensures the backend. cdktf resolves every element here once more to discover implicit
-   * cross-stack references; these stacks wire them in {@link valueFrom} instead, which halves the
-   * resolve work of a synth. A reference that bypasses valueFrom fails synth (`guardForeignReferences`).
+   * Ensures the backend, and on a runtime that discovers usage by resolving (cdktn) runs that
+   * discovery ({@link _runPreparingResolve}). cdktf also resolves every element here to discover
+   * implicit cross-stack references; these stacks wire them in {@link valueFrom} instead, which
+   * halves the resolve work of a synth on cdktf 0.21. A reference that bypasses valueFrom fails
+   * synth (`guardForeignReferences`).
    */
   public prepareStack(): void {
     if (!this.engine) return super.prepareStack();
     this.ensureBackendExists();
+    if (discoversUsageByResolving(this)) this._runPreparingResolve();
+  }
+
+  /**
+   * cdktn's discovery half of `prepareStack` (which its `Testing.synth(stack, true)` calls directly):
+   * what cdktn does (clear this pass's Terraform-function usage, deactivate the resolve-discovered
+   * provider-feature registrations, resolve every element so that both are found again for the
+   * validations that follow) with a plain resolve instead of a preparing one, which would turn a
+   * reference to another stack into remote state: here it fails with `PLS_FOREIGN_REFERENCE`.
+   * Not called by cdktf 0.21, which has no such discovery. With {@link PLAIN_CDKTF_CONTEXT}, the
+   * runtime's own.
+   */
+  public _runPreparingResolve(): void {
+    if (!this.engine) {
+      // Plain cdktf (the oracle): the runtime's own preparing resolve, which wires cross-stack references.
+      (TerraformStack.prototype as unknown as Partial<Record<'_runPreparingResolve', () => void>>)._runPreparingResolve?.call(this);
+      return;
+    }
+    if (!discoversUsageByResolving(this)) return;
+    const usage = this as unknown as DiscoveredUsage;
+    usage._usedFunctions.clear();
+    usage._usedProviderFunctions.clear();
+    const elements = terraformElementsOf(this) as unknown as ResolveDiscoveredElement[];
+    for (const element of elements) element._resetResolveDiscoveredProviderFeatureUsage();
+    for (const element of elements) resolve(this, element.toTerraform());
   }
 
   /**

@@ -1,9 +1,9 @@
 import { basename, dirname, join } from 'path';
 import type { StackManifest } from 'cdktf';
-import stringify from 'json-stable-stringify';
 import { errorCode, lstatOrUndefined, nodeFs, OutputFs, readOrUndefined, syncDirectory, writeNewFile } from './output-fs';
 import { acquireOutputLock, LockHolder, OutputLock, OutputLockedError, processAlive, SYNTH_FOLDER } from './output-lock';
 import { StackFiles } from './stack-files';
+import { runtimeJsonWriter } from './runtime-json';
 import { isWriterTemporary, keptEntries, listedStacks, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, SYNTHESIZED_FILES } from './stack-folders';
 
 const Manifest = { fileName: OUTPUT_NAMES.manifest, stacksFolder: OUTPUT_NAMES.stacks, stackMetadataPath: OUTPUT_NAMES.metadata } as const;
@@ -291,7 +291,7 @@ class Writer {
       }
     }
     const entries: Record<string, StackManifest> = Object.fromEntries(stacks.map((s) => [s.name, s.manifest]));
-    writeNewFile(this.io, join(staging, Manifest.fileName), stringify({ version, stacks: entries }, { space: 2 }) ?? '', this.durable);
+    writeNewFile(this.io, join(staging, Manifest.fileName), runtimeJsonWriter()({ version, stacks: entries }), this.durable);
     this.written += 1;
     for (const name of SYNTHESIZED_FILES) this.sync(join(staging, name));
     this.sync(staging);

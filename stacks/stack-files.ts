@@ -2,10 +2,10 @@ import { ConstructOrder, IConstruct } from 'constructs';
 import { AnnotationMetadataEntryType, Manifest, StackAnnotation, StackManifest, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
-import stringify from 'json-stable-stringify';
 import { invalidValue } from '../modules/errors';
 import { blockPathsOf } from './hcl/block-paths';
 import { hclMetadata, renderHcl } from './hcl/render-hcl';
+import { runtimeJsonWriter } from './runtime-json';
 
 /** A synthesized stack: its manifest entry and its files (path relative to the output directory → content). */
 export interface StackFiles {
@@ -61,7 +61,8 @@ export function synthesizeStackFiles(stack: TerraformStack, manifest: Manifest, 
       `Encountered Annotations with level "ERROR":\n${errors.map((a) => `[${a.constructPath}] ${a.message}`).join('\n')}\n\nEither fix the issues above, or set the environment variable CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS to ignore these annotations.\n`,
     );
   }
-  const json = stringify(stack.toTerraform(), { space: 2 }) ?? '';
+  const writeJson = runtimeJsonWriter();
+  const json = writeJson(stack.toTerraform());
   if (options.hcl) {
     // The HCL is rendered from exactly what cdk.tf.json would hold (undefined values dropped, as JSON does).
     const document = JSON.parse(json) as Record<string, unknown>;
@@ -70,7 +71,7 @@ export function synthesizeStackFiles(stack: TerraformStack, manifest: Manifest, 
       manifest: entry,
       files: {
         [entry.synthesizedStackPath]: renderHcl(document, blockPathsOf(stack)),
-        [entry.stackMetadataPath]: stringify(hclMetadata(document), { space: 2 }) ?? '',
+        [entry.stackMetadataPath]: writeJson(hclMetadata(document)),
       },
     };
   }

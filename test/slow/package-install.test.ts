@@ -20,9 +20,18 @@ const ENTRY_POINTS = ['index', 'policy', 'guardrails', 'audit'];
 const PEERS = ['cdktf', 'constructs', '@cdktf/provider-aws'];
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
-/** The versions the repository pins (devDependencies, resolved by the lock), installed as the consumer's peers. */
-function lockedVersion(name: string): string {
-  return JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages[`node_modules/${name}`].version;
+/**
+ * The version the repository pins for `name` (devDependencies, resolved by the lock), as the consumer
+ * asks for it: `cdktf@npm:cdktn@0.24.0` when the repository installs an alias there (the cdktn lane).
+ */
+function lockedSpec(name: string): string {
+  const locked = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages[`node_modules/${name}`] as { name?: string; version: string };
+  return locked.name && locked.name !== name ? `npm:${locked.name}@${locked.version}` : locked.version;
+}
+
+/** The repository's npm overrides (the cdktn lane's makes every package asking for cdktf get the alias), for the consumer too. */
+function rootOverrides(): Record<string, unknown> | undefined {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { overrides?: Record<string, unknown> }).overrides;
 }
 
 async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; seconds: number }> {
@@ -169,19 +178,22 @@ describe(`${NAME} packed, installed into a scratch cdktf app`, () => {
   it('GIVEN the tarball and its peers WHEN installed into the scratch app THEN npm ls is clean and cdktf, constructs and the provider are installed once', async () => {
     expect(tarball).not.toBe('');
     mkdirSync(scratch);
-    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch-consumer', version: '1.0.0', private: true }, null, 2));
-    const peers = [
-      `cdktf@${lockedVersion('cdktf')}`,
-      `constructs@${lockedVersion('constructs')}`,
-      `@cdktf/provider-aws@${lockedVersion('@cdktf/provider-aws')}`,
-    ];
-    const install = await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...peers], scratch);
+    // The consumer's own peers at the repository's versions (cdktn under the name cdktf in the cdktn lane).
+    const dependencies = Object.fromEntries([[NAME, `file:${tarball}`], ...PEERS.map((peer) => [peer, lockedSpec(peer)])]);
+    writeFileSync(
+      join(scratch, 'package.json'),
+      JSON.stringify({ name: 'scratch-consumer', version: '1.0.0', private: true, dependencies, overrides: rootOverrides() }, null, 2),
+    );
+    const install = await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], scratch);
     seconds.install = install.seconds;
 
     await sh('npm', ['ls', '--all'], scratch); // exits non-zero on a missing, invalid or unmet peer
     const copies = installedPackages(scratch).filter((p) => PEERS.some((peer) => p === `node_modules/${peer}` || p.endsWith(`/node_modules/${peer}`)));
     expect(copies.sort()).toEqual(PEERS.map((p) => `node_modules/${p}`).sort());
     expect(installedPackages(scratch)).toContain(`node_modules/${NAME}`);
+    // The runtime the consumer got is the repository's (cdktn in the cdktn lane).
+    const runtime = (name: string): string => JSON.parse(readFileSync(join(name, 'node_modules', 'cdktf', 'package.json'), 'utf8')).name;
+    expect(runtime(scratch)).toBe(runtime(ROOT));
   }, 180000);
 
   it('GIVEN a TypeScript app importing only the public entry points WHEN compiled, synthesized and validated THEN Terraform accepts it and the Guardrails aspect runs', async () => {

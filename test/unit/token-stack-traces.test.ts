@@ -1,5 +1,5 @@
 import { Lazy, Tokenization } from 'cdktf';
-import { withoutTokenStackTraces } from '../../stacks/token-stack-traces';
+import { CDKTN_DISABLE_CREATION_STACK, withoutTokenStackTraces } from '../../stacks/token-stack-traces';
 
 /** The creation stack cdktf recorded for a new token. */
 function creationStackOfNewToken(): string[] {
@@ -38,5 +38,21 @@ describe('withoutTokenStackTraces', () => {
     release();
     expect(await running).toEqual([]);
     expect(creationStackOfNewToken().length).toBeGreaterThan(0);
+  });
+
+  it("GIVEN the caller's own CDKTN_DISABLE_CREATION_STACK THEN it is as before afterwards, set or not (cdktn's switch is that variable)", () => {
+    const before = process.env[CDKTN_DISABLE_CREATION_STACK];
+    try {
+      process.env[CDKTN_DISABLE_CREATION_STACK] = 'false';
+      expect(withoutTokenStackTraces(() => creationStackOfNewToken(), {})).toEqual([]);
+      expect(process.env[CDKTN_DISABLE_CREATION_STACK]).toBe('false');
+      expect(creationStackOfNewToken().length).toBeGreaterThan(0);
+      delete process.env[CDKTN_DISABLE_CREATION_STACK];
+      withoutTokenStackTraces(() => creationStackOfNewToken(), {});
+      expect(process.env[CDKTN_DISABLE_CREATION_STACK]).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env[CDKTN_DISABLE_CREATION_STACK];
+      else process.env[CDKTN_DISABLE_CREATION_STACK] = before;
+    }
   });
 });
