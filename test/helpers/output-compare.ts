@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import stringify from 'json-stable-stringify';
+import { runtimeJsonWriter } from '../../stacks/runtime-json';
 import { SYNTH_FOLDER } from '../../stacks/output-lock';
 
 /**
@@ -77,7 +77,7 @@ function frameName(frame: string): string {
  * program that built the stacks: the function names (no file paths or lines, no esbuild renames:
  * the app runs a bundle) from where the annotation was added up to `buildStacks`, without the callers of
  * `buildStacks` (the app's synth, or another program). The rest of the manifest stays as it is; a
- * manifest not formatted as cdktf formats it (json-stable-stringify, two spaces) is returned
+ * manifest not formatted as the runtime formats it (its own serializer: `runtimeJsonWriter`) is returned
  * unchanged, so formatting is compared too.
  */
 export function withoutCallSites(manifest: string): string {
@@ -88,7 +88,7 @@ export function withoutCallSites(manifest: string): string {
   } catch {
     return manifest;
   }
-  if (stringify(parsed, { space: 2 }) !== manifest) return manifest;
+  if (runtimeJsonWriter()(parsed) !== manifest) return manifest;
   for (const stack of Object.values(parsed.stacks ?? {})) {
     for (const annotation of stack.annotations ?? []) {
       if (!annotation.stacktrace) continue;
@@ -97,5 +97,5 @@ export function withoutCallSites(manifest: string): string {
       annotation.stacktrace = build < 0 ? names : names.slice(0, build + 1);
     }
   }
-  return stringify(parsed, { space: 2 }) ?? '';
+  return runtimeJsonWriter()(parsed);
 }

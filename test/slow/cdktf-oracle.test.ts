@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'os';
 import { dirname, join, relative } from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import stringify from 'json-stable-stringify';
+import { runtimeJsonWriter } from '../../stacks/runtime-json';
 import { writeFleetConfig } from '../../tools/bench/fleet-config';
 import { exampleConfigNames } from '../helpers/configs';
 import { ensureBuilt, ROOT, sourceFiles } from '../helpers/dist';
@@ -108,33 +108,30 @@ describe.each([false, true])('the synth engine against plain cdktf App.synth() (
 
 describe('the oracle comparison (negative control)', () => {
   /** A manifest as cdktf writes it, with an annotation whose stack trace runs through buildStacks. */
-  const MANIFEST = stringify(
-    {
-      version: '0.21.0',
-      stacks: {
-        'app-vpc': {
-          annotations: [
-            {
-              constructPath: 'app-vpc/endpoints/security-group',
-              level: '@cdktf/info',
-              message: 'Guardrail PLS_PUBLIC_INGRESS suppressed: the VPC block',
-              stacktrace: [
-                '_Annotations.addInfo (/p/dist/app/main.js:5:14)',
-                'new AppVpcStack (/p/dist/app/main.js:10:2)',
-                '/p/dist/app/main.js:20:4',
-                'Array.map (<anonymous>)',
-                'buildStacks (/p/dist/app/main.js:30:6)',
-                'Object.<anonymous> (/p/dist/test/helpers/plain-cdktf-synth.js:40:8)',
-              ],
-            },
-          ],
-          name: 'app-vpc',
-        },
+  const MANIFEST = runtimeJsonWriter()({
+    version: '0.21.0',
+    stacks: {
+      'app-vpc': {
+        annotations: [
+          {
+            constructPath: 'app-vpc/endpoints/security-group',
+            level: '@cdktf/info',
+            message: 'Guardrail PLS_PUBLIC_INGRESS suppressed: the VPC block',
+            stacktrace: [
+              '_Annotations.addInfo (/p/dist/app/main.js:5:14)',
+              'new AppVpcStack (/p/dist/app/main.js:10:2)',
+              '/p/dist/app/main.js:20:4',
+              'Array.map (<anonymous>)',
+              'buildStacks (/p/dist/app/main.js:30:6)',
+              'Object.<anonymous> (/p/dist/test/helpers/plain-cdktf-synth.js:40:8)',
+            ],
+          },
+        ],
+        name: 'app-vpc',
       },
     },
-    { space: 2 },
-  )!;
-  const STACK = stringify({ resource: { aws_vpc: { vpc: { cidr_block: '10.0.0.0/16', enable_dns_support: true } } } }, { space: 2 })!;
+  });
+  const STACK = runtimeJsonWriter()({ resource: { aws_vpc: { vpc: { cidr_block: '10.0.0.0/16', enable_dns_support: true } } } });
 
   /** Two outputs alike (manifest.json and one stack file), the second behind links as the engine writes it. */
   function outputs(): { plain: string; engine: string; file: string } {
