@@ -1,17 +1,17 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { accountOnlyEndpointPolicy, AccessModel, keyPolicy, secretPolicy } from '../modules/access-policies';
-import { AuditTrail } from '../modules/audit-trail';
-import { CustomerManagedKey } from '../modules/customer-managed-key';
-import { EndpointVpc } from '../modules/endpoint-vpc';
-import { ProtectedSecret } from '../modules/protected-secret';
-import { ServiceEndpoints } from '../modules/service-endpoints';
+import { accountOnlyEndpointPolicy, AccessModel, keyPolicy, secretPolicy } from '../modules/iam/access-policies';
+import { AuditTrail } from '../modules/cloudtrail/audit-trail';
+import { CustomerManagedKey } from '../modules/kms/customer-managed-key';
+import { EndpointVpc } from '../modules/ec2/endpoint-vpc';
+import { ProtectedSecret } from '../modules/secretsmanager/protected-secret';
+import { ServiceEndpoints } from '../modules/ec2/service-endpoints';
 import { AppVpcStack } from './app-vpc-stack';
 import { constructIdOf } from './construct-ids';
 import { auditFromConfig } from './audit-from-config';
 import { EnvironmentConfig } from './config';
 import { addEndpointOutputs } from './endpoint-outputs';
-import { EnvironmentStack, stackName } from './environment-stack';
+import { EnvironmentStack, stackName } from './engine/environment-stack';
 import { vpcFromConfig } from './vpc-from-config';
 
 /**

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { appKmsEndpointPolicy, appSecretsEndpointPolicy } from '../modules/access-policies';
-import { EndpointVpc } from '../modules/endpoint-vpc';
-import { ServiceEndpoints } from '../modules/service-endpoints';
+import { appKmsEndpointPolicy, appSecretsEndpointPolicy } from '../modules/iam/access-policies';
+import { EndpointVpc } from '../modules/ec2/endpoint-vpc';
+import { ServiceEndpoints } from '../modules/ec2/service-endpoints';
 import { EnvironmentConfig } from './config';
 import { addEndpointOutputs } from './endpoint-outputs';
-import { EnvironmentStack, stackName } from './environment-stack';
+import { EnvironmentStack, stackName } from './engine/environment-stack';
 import { vpcFromConfig } from './vpc-from-config';
 
 /**

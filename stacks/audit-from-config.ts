@@ -1,8 +1,8 @@
 import { TerraformOutput } from 'cdktf';
-import { AuditTrail } from '../modules/audit-trail';
-import { CustomerManagedKey } from '../modules/customer-managed-key';
+import { AuditTrail } from '../modules/cloudtrail/audit-trail';
+import { CustomerManagedKey } from '../modules/kms/customer-managed-key';
 import { EnvironmentConfig } from './config';
-import { EnvironmentStack } from './environment-stack';
+import { EnvironmentStack } from './engine/environment-stack';
 
 /** What the audit of an environment watches. */
 export interface AuditSubjects {

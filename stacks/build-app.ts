@@ -5,9 +5,9 @@ import { App } from 'cdktf';
 import { AdminVpcStack } from './admin-vpc-stack';
 import { AppVpcStack } from './app-vpc-stack';
 import { StacksConfig } from './config';
-import { WriteOptions, writeOutput, WriteSummary } from './output-writer';
-import { StackFiles, synthesizeStackFiles } from './stack-files';
-import { withoutTokenStackTraces } from './token-stack-traces';
+import { WriteOptions, writeOutput, WriteSummary } from './engine/output-writer';
+import { StackFiles, synthesizeStackFiles } from './engine/stack-files';
+import { withoutTokenStackTraces } from './engine/token-stack-traces';
 
 /** The two stacks of one environment. */
 export interface EnvironmentStacks {

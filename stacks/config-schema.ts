@@ -10,12 +10,12 @@ import {
   isResourceId,
   kmsFipsRegions,
   partitionOf,
-} from '../modules/aws-identifiers';
-import { KMS_ALIAS_PATTERN } from '../modules/customer-managed-key';
-import { vpcCidrProblem } from '../modules/private-vpc';
-import { ipAddressTypesOfSubnets, quotedList, SUBNET_KINDS, SUBNETS_NEEDED, unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from '../modules/ip-address-types';
-import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/endpoint-security-group';
-import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/cidr-ranges';
+} from '../modules/core/aws-identifiers';
+import { KMS_ALIAS_PATTERN } from '../modules/kms/customer-managed-key';
+import { vpcCidrProblem } from '../modules/ec2/private-vpc';
+import { ipAddressTypesOfSubnets, quotedList, SUBNET_KINDS, SUBNETS_NEEDED, unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from '../modules/ec2/ip-address-types';
+import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/ec2/endpoint-security-group';
+import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/ec2/cidr-ranges';
 import {
   exactPrincipalPattern,
   exactPrincipalProblem,
@@ -23,8 +23,8 @@ import {
   PrincipalKind,
   principalMatches,
   principalPatternProblem,
-} from '../modules/principal-arns';
-import { GuardrailError } from '../modules/errors';
+} from '../modules/iam/principal-arns';
+import { GuardrailError } from '../modules/core/errors';
 import {
   accountOnlyEndpointPolicy,
   appKmsEndpointPolicy,
@@ -32,11 +32,11 @@ import {
   exactPrincipalArnProblem,
   keyPolicy,
   secretPolicy,
-} from '../modules/access-policies';
-import { PolicyDocument } from '../modules/policy-document';
-import { SECRET_NAME_PATTERN } from '../modules/protected-secret';
-import { PolicyJson, policySize } from '../modules/rules';
-import { LOG_RETENTION_DAYS } from '../modules/log-retention';
+} from '../modules/iam/access-policies';
+import { PolicyDocument } from '../modules/iam/policy-document';
+import { SECRET_NAME_PATTERN } from '../modules/secretsmanager/protected-secret';
+import { PolicyJson, policySize } from '../modules/guardrails/rules';
+import { LOG_RETENTION_DAYS } from '../modules/cloudtrail/log-retention';
 import {
   lambdaPlaceProblem,
   LAMBDA_FUNCTION_ARN_PATTERN,
@@ -48,12 +48,12 @@ import {
   tagCountProblem,
   tagKeyProblem,
   tagValueProblem,
-} from '../modules/aws-limits';
+} from '../modules/core/aws-limits';
 import { constructIdOf } from './construct-ids';
 
 /** The config file format: the one source of truth for its types, its validation and its JSON Schema. */
 
-/** Regions come from AWS's endpoint data (modules/aws-partitions.generated.ts), not from a pattern. */
+/** Regions come from AWS's endpoint data (modules/core/aws-partitions.generated.ts), not from a pattern. */
 const REGION_ERROR = 'expected an AWS region that exists (aws, aws-cn or aws-us-gov partition), such as "us-west-2"';
 
 const hexId = (kind: 'vpc' | 'subnet' | 'sg' | 'vpce' | 'pl') =>
@@ -106,7 +106,7 @@ function addDuplicateIssues(ctx: z.RefinementCtx, values: readonly unknown[] | u
   });
 }
 
-/** Tags: AWS's key and value rules per tag (modules/aws-limits.ts); the count per resource is checked with the environment. */
+/** Tags: AWS's key and value rules per tag (modules/core/aws-limits.ts); the count per resource is checked with the environment. */
 const tagText = (maxLength: number, minLength: number) => z.string().meta({ minLength, maxLength, pattern: TAG_CHARACTERS.source });
 const tags = z.record(tagText(MAX_TAG_KEY_LENGTH, 1), tagText(MAX_TAG_VALUE_LENGTH, 0)).superRefine((t, ctx) => {
   for (const [key, value] of Object.entries(t)) {
@@ -446,7 +446,7 @@ const environment = z
       })
       .optional()
       .describe(
-        'Audit endpoint use (modules/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds, management made by another AWS service for a caller outside the admin VPC, and key usage through any service but Secrets Manager. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted; default: the deployRoleArn, whose Terraform plans read from outside the VPCs; [] counts every role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
+        'Audit endpoint use (modules/cloudtrail/audit-trail.ts), in the admin stack. {} creates a multi-region CloudTrail trail (log file validation, own KMS key) delivering to a private, versioned, SSE-KMS S3 bucket and a KMS-encrypted log group, plus an alarm on Secrets Manager / KMS calls on this environment\'s secrets and keys without one of its vpcEndpointIds, management made by another AWS service for a caller outside the admin VPC, and key usage through any service but Secrets Manager. Options: name (default "privatelink-audit", prefixed by the environment name), existingLogGroupName (use an existing trail\'s log group instead of creating a trail), bucketName (default <name>-<account>-<region>), logRetentionInDays (default 365), ignoredRoleArns (roles whose calls are not counted; default: the deployRoleArn, whose Terraform plans read from outside the VPCs; [] counts every role), createTopic (KMS-encrypted SNS topic for the alarm; default true unless alarmActionArns), alarmActionArns',
       ),
   })
   .superRefine((env, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describeValue } from '../modules/errors';
-import { CDKTF_TOKEN_MARKER } from '../modules/terraform-literal';
+import { describeValue } from '../modules/core/errors';
+import { CDKTF_TOKEN_MARKER } from '../modules/core/terraform-literal';
 import { configSchema, StacksConfig } from './config-schema';
 import { JsonTextError, parseJsonStrict } from './config-json';
 import { FileInputError, readRegularFile } from './regular-file';

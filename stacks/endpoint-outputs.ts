@@ -1,7 +1,7 @@
 import { TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { InterfaceEndpoint } from '../modules/interface-endpoint';
-import { ServiceEndpoints } from '../modules/service-endpoints';
+import { InterfaceEndpoint } from '../modules/ec2/interface-endpoint';
+import { ServiceEndpoints } from '../modules/ec2/service-endpoints';
 
 /**
  * Outputs of a stack's endpoints: for each service the endpoint id and ARN, all DNS entries

@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { runWithCodeCache } from './code-cache';
+import { runWithCodeCache } from './engine/code-cache';
 
 // What cdktf.json runs (`node dist/app/launch.js`): the bundled app entry (dist/app/main.js, see
 // stacks/main.ts), loaded with a V8 code cache.

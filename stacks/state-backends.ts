@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformRemoteState } from 'cdktf';
-import { terraformLiteral } from '../modules/terraform-literal';
+import { terraformLiteral } from '../modules/core/terraform-literal';
 
 /**
  * The stacks' backends. Terraform reads a backend block's strings literally, but the

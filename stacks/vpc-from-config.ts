@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { EndpointVpc } from '../modules/endpoint-vpc';
-import { ExistingVpc } from '../modules/existing-vpc';
-import { PrivateVpc } from '../modules/private-vpc';
+import { EndpointVpc } from '../modules/ec2/endpoint-vpc';
+import { ExistingVpc } from '../modules/ec2/existing-vpc';
+import { PrivateVpc } from '../modules/ec2/private-vpc';
 import { VpcConfig } from './config';
 
 /** The created or existing VPC a config entry describes, under construct id `vpc`. */

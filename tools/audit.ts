@@ -11,7 +11,7 @@ import {
   MAX_DECOMPRESSED_BYTES,
   renderAuditReport,
   watchedFromTerraformOutputs,
-} from '../modules/cloudtrail-audit';
+} from '../modules/cloudtrail/cloudtrail-audit';
 import { JsonTextError, parseJsonStrict } from '../stacks/config-json';
 import { FileInputError, readRegularFile } from '../stacks/regular-file';
 import { expandInputs, readTrailFile } from './audit/trail-files';
@@ -148,7 +148,7 @@ function fromSynth(dir: string): FromOutputs & { adminEndpointIds: string[] } {
     const state = readJsonFile(statePath, `--synth state of ${name}`);
     const outputs = fromOutputs(isStateObject(state) ? state.outputs : undefined);
     found.endpointIds.push(...endpointIdsFromTerraformState(state));
-    // Stack names: admin-vpc, or <environment>-admin-vpc (stacks/environment-stack.ts).
+    // Stack names: admin-vpc, or <environment>-admin-vpc (stacks/engine/environment-stack.ts).
     if (/(^|-)admin-vpc$/.test(name)) found.adminEndpointIds.push(...outputs.endpointIds);
     found.keyArns.push(...outputs.keyArns);
     found.secretNames.push(...outputs.secretNames);

@@ -1,7 +1,7 @@
 import { join, relative, resolve } from 'path';
-import { nodeFs, OutputFs } from '../stacks/output-fs';
-import { acquireOutputLock, OutputLockedError } from '../stacks/output-lock';
-import { listedStacks, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, stateFilesIn } from '../stacks/stack-folders';
+import { nodeFs, OutputFs } from '../stacks/engine/output-fs';
+import { acquireOutputLock, OutputLockedError } from '../stacks/engine/output-lock';
+import { listedStacks, OUTPUT_NAMES, RETIRED_FOLDER, STACK_NAME, stateFilesIn } from '../stacks/engine/stack-folders';
 
 /**
  * `npm run prune [-- --synth DIR] [NAME ...]`: deletes, on purpose, the folders the synth kept for

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'fs';
-import { buildAccessReport, readSynthesizedStacks, renderAccessReportMarkdown } from '../modules/access-report';
-import { GuardrailError } from '../modules/errors';
+import { buildAccessReport, readSynthesizedStacks, renderAccessReportMarkdown } from './report/access-report';
+import { GuardrailError } from '../modules/core/errors';
 
 /**
  * `npm run report [-- --synth DIR] [--out FILE]`: reads a cdktf output directory (default

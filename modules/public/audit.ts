@@ -4,5 +4,5 @@
  * interface endpoint, via Secrets Manager, or around the endpoints. The `AuditTrail` construct that
  * creates the trail is exported from the package root.
  */
-export * from '../cloudtrail-stream';
-export * from '../cloudtrail-audit';
+export * from '../cloudtrail/cloudtrail-stream';
+export * from '../cloudtrail/cloudtrail-audit';

@@ -3,8 +3,8 @@
  * policy and resource rules it runs, the packs they come in (`GUARDRAIL_PACKS`), how a construct
  * suppresses a rule with a reason, and how a security group is marked as an endpoint group.
  */
-export * from '../guardrails';
-export * from '../guardrail-suppressions';
-export * from '../guardrail-packs';
-export * from '../rules';
-export { GuardrailError } from '../errors';
+export * from '../guardrails/guardrails';
+export * from '../guardrails/guardrail-suppressions';
+export * from '../guardrails/guardrail-packs';
+export * from '../guardrails/rules';
+export { GuardrailError } from '../core/errors';

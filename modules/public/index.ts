@@ -5,23 +5,23 @@
  * `cdktf-privatelink-secrets/audit`. The config-driven app (stacks/) and the tools are not part of
  * the package.
  */
-export * from '../endpoint-service';
-export * from '../interface-endpoint';
-export * from '../endpoint-security-group';
-export * from '../service-endpoints';
-export * from '../endpoint-vpc';
-export * from '../private-vpc';
-export * from '../existing-vpc';
-export * from '../customer-managed-key';
-export * from '../protected-secret';
-export * from '../audit-trail';
-export * from '../aws-identifiers';
-export * from '../errors';
-export { LOG_RETENTION_DAYS } from '../log-retention';
-export type { OutsideEndpointFilterProps, PlannedFilter, WatchedKey } from '../outside-endpoint-filter';
-export type { CidrRange } from '../cidr-ranges';
+export * from '../ec2/endpoint-service';
+export * from '../ec2/interface-endpoint';
+export * from '../ec2/endpoint-security-group';
+export * from '../ec2/service-endpoints';
+export * from '../ec2/endpoint-vpc';
+export * from '../ec2/private-vpc';
+export * from '../ec2/existing-vpc';
+export * from '../kms/customer-managed-key';
+export * from '../secretsmanager/protected-secret';
+export * from '../cloudtrail/audit-trail';
+export * from '../core/aws-identifiers';
+export * from '../core/errors';
+export { LOG_RETENTION_DAYS } from '../cloudtrail/log-retention';
+export type { OutsideEndpointFilterProps, PlannedFilter, WatchedKey } from '../cloudtrail/outside-endpoint-filter';
+export type { CidrRange } from '../ec2/cidr-ranges';
 export * from './policy';
 export * from './guardrails';
-export type { IKmsKeyReference, ParsedKeyArn } from '../kms-key-reference';
-export { KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, KMS_KEY_ID_PATTERN, keyUsageStatements, parseKeyArn } from '../kms-key-reference';
-export * from '../imported-kms-key';
+export type { IKmsKeyReference, ParsedKeyArn } from '../kms/kms-key-reference';
+export { KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, KMS_KEY_ID_PATTERN, keyUsageStatements, parseKeyArn } from '../kms/kms-key-reference';
+export * from '../kms/imported-kms-key';

@@ -3,9 +3,9 @@
  * held to the size limit of their kind), condition helpers, the ready-made secret, key and endpoint
  * policies, and the synth-time policy checks. Constructs are not needed to use it.
  */
-export * from '../policy-statement';
-export * from '../policy-document';
-export * from '../policy-conditions';
-export * from '../access-policies';
-export * from '../policy-validation';
-export { GuardrailError } from '../errors';
+export * from '../iam/policy-statement';
+export * from '../iam/policy-document';
+export * from '../iam/policy-conditions';
+export * from '../iam/access-policies';
+export * from '../iam/policy-validation';
+export { GuardrailError } from '../core/errors';

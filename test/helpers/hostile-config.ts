@@ -35,7 +35,7 @@ const SCHEDULES = [
 
 /**
  * `text` with only the characters AWS accepts in tags (Unicode letters, digits and separators, and
- * _ . : / = + - @; see modules/aws-limits.ts): still non-ASCII letters, astral-plane letters, line
+ * _ . : / = + - @; see modules/core/aws-limits.ts): still non-ASCII letters, astral-plane letters, line
  * and paragraph separators and ':' '/' '=' '@', which JSON, HCL and shell quoting must carry.
  */
 function tagText(text: string): string {

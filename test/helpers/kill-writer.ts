@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
-import { nodeFs } from '../../stacks/output-fs';
-import { writeOutput } from '../../stacks/output-writer';
+import { nodeFs } from '../../stacks/engine/output-fs';
+import { writeOutput } from '../../stacks/engine/output-writer';
 import { fakeStackFiles, FakeStack, faultyFs } from './output-faults';
 
 // A child process for the kill tests (run compiled: node dist/test/helpers/kill-writer.js OUTDIR K STACKS.json):

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { runtimeJsonWriter } from '../../stacks/runtime-json';
-import { SYNTH_FOLDER } from '../../stacks/output-lock';
+import { runtimeJsonWriter } from '../../stacks/engine/runtime-json';
+import { SYNTH_FOLDER } from '../../stacks/engine/output-lock';
 
 /**
  * The files of a synth output (`manifest.json`, `stacks/<stack>/…`), relative and sorted, read

@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'fs';
 import { join, relative } from 'path';
 import type { StackManifest } from 'cdktf';
-import { CHANGING_CALLS, OutputFs } from '../../stacks/output-fs';
-import { StackFiles } from '../../stacks/stack-files';
-import { SYNTHESIZED_FILES } from '../../stacks/stack-folders';
+import { CHANGING_CALLS, OutputFs } from '../../stacks/engine/output-fs';
+import { StackFiles } from '../../stacks/engine/stack-files';
+import { SYNTHESIZED_FILES } from '../../stacks/engine/stack-folders';
 
 /** A fabricated stack for the writer (the writer does not look at the content): name, mode and a content tag. */
 export interface FakeStack {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { nodeFs } from '../../stacks/output-fs';
-import { writeOutput } from '../../stacks/output-writer';
+import { nodeFs } from '../../stacks/engine/output-fs';
+import { writeOutput } from '../../stacks/engine/output-writer';
 import { fakeStackFiles, FakeStack, faultyFs, readerView, ReaderView, temporaryLeftovers } from './output-faults';
 
 /*

@@ -1,12 +1,12 @@
 import { App, Aspects } from 'cdktf';
 import { ref } from 'cdktf/lib/tfExpression';
 import * as stackTrace from 'cdktf/lib/tokens/private/stack-trace';
-import { Guardrails } from '../../modules/guardrails';
+import { Guardrails } from '../../modules/guardrails/guardrails';
 import { buildStacks } from '../../stacks/build-app';
 import { loadConfig } from '../../stacks/config';
-import { EnvironmentStack, PLAIN_CDKTF_CONTEXT } from '../../stacks/environment-stack';
+import { EnvironmentStack, PLAIN_CDKTF_CONTEXT } from '../../stacks/engine/environment-stack';
 
-// The oracle of test/slow/cdktf-oracle.test.ts, as a fresh process (run compiled:
+// The oracle of test/stacks/engine/cdktf-oracle.slow.test.ts, as a fresh process (run compiled:
 // node dist/test/helpers/plain-cdktf-synth.js CONFIG OUTDIR, with SYNTH_HCL_OUTPUT as for the app):
 // the stacks of CONFIG in a plain cdktf App with the Guardrails Aspect, written by app.synth(),
 // with none of the synth engine's overrides or patches. Prints what it checked of that as JSON.

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Testing } from 'cdktf';
-import { AccessModel } from '../../modules/access-policies';
-import { partitionOf } from '../../modules/aws-identifiers';
+import { AccessModel } from '../../modules/iam/access-policies';
+import { partitionOf } from '../../modules/core/aws-identifiers';
 import { buildStacks } from '../../stacks/build-app';
 import { EnvironmentConfig, StacksConfig } from '../../stacks/config';
 import { TfJson } from './assertions';

@@ -1,7 +1,7 @@
 import { execFile, spawnSync, SpawnSyncOptions } from 'child_process';
 import { join } from 'path';
-import { WriteOptions } from '../../stacks/output-writer';
-import { runSynth } from '../../stacks/run-synth';
+import { WriteOptions } from '../../stacks/engine/output-writer';
+import { runSynth } from '../../stacks/engine/run-synth';
 import { ROOT } from './dist';
 
 /** What a run printed and how it ended: a process's exit status, or the code the synth entry resolved to. */

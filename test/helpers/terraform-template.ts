@@ -5,7 +5,7 @@ import fc from 'fast-check';
  * backslash escapes are decoded) that must be literal: `$${` and `%%{` are Terraform's escapes for
  * `${` and `%{`; an unescaped `${` or `%{` starts an expression, which literal text must never do.
  * A model of HCL's template scanner for templates without interpolations (checked against real
- * Terraform by test/terraform/hostile-text.test.ts).
+ * Terraform by test/stacks/config/hostile-text.slow.test.ts).
  */
 export function literalTemplateValue(template: string): string {
   let out = '';

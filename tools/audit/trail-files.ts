@@ -2,8 +2,8 @@ import { closeSync, createReadStream, Dirent, readdirSync, readSync, statSync } 
 import { join } from 'path';
 import { pipeline } from 'stream/promises';
 import { createGunzip } from 'zlib';
-import { AuditInputError, checkRecord, CloudTrailRecord, isGzip, MAX_DECOMPRESSED_BYTES, RecordProblem } from '../../modules/cloudtrail-audit';
-import { CloudTrailStreamReader, TrailSyntaxError } from '../../modules/cloudtrail-stream';
+import { AuditInputError, checkRecord, CloudTrailRecord, isGzip, MAX_DECOMPRESSED_BYTES, RecordProblem } from '../../modules/cloudtrail/cloudtrail-audit';
+import { CloudTrailStreamReader, TrailSyntaxError } from '../../modules/cloudtrail/cloudtrail-stream';
 import { FileInputError, formatBytes, openRegularFile } from '../../stacks/regular-file';
 
 /** What one file gave. */

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'fs';
-import { hasKmsFips } from '../../modules/aws-identifiers';
+import { hasKmsFips } from '../../modules/core/aws-identifiers';
 
 /**
  * A fleet config for the benchmark: `count` environments (two stacks each) that together use every

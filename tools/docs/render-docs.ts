@@ -2,13 +2,13 @@ import { execFileSync } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
 import { basename, join, relative, sep } from 'path';
 import { configJsonSchema } from '../../stacks/config-json-schema';
-import { GUARDRAIL_PACKS, guardrailCodes, packCodes, packOfCode, POLICY_ATTRIBUTES } from '../../modules/guardrails';
-import { POLICY_RULES, RESOURCE_RULES } from '../../modules/rules';
+import { GUARDRAIL_PACKS, guardrailCodes, packCodes, packOfCode, POLICY_ATTRIBUTES } from '../../modules/guardrails/guardrails';
+import { POLICY_RULES, RESOURCE_RULES } from '../../modules/guardrails/rules';
 
 /** The repository root (this file is tools/docs/render-docs.ts, or dist/tools/docs/render-docs.js). */
 export const REPO_ROOT = basename(join(__dirname, '..', '..')) === 'dist' ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 
-/** The generated documents, by path relative to the repository root. `npm run docs` writes them; test/unit/generated-docs.test.ts compares. */
+/** The generated documents, by path relative to the repository root. `npm run docs` writes them; test/docs/generated-docs.test.ts compares. */
 export const GENERATED_DOCS = ['docs/config-reference.md', 'docs/guardrails.md'] as const;
 export type GeneratedDoc = (typeof GENERATED_DOCS)[number];
 
@@ -275,7 +275,7 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
       throw new Error(`guardrail code ${c} has no rule object and no entry in CODES_WITHOUT_RULE (tools/docs/render-docs.ts)`);
     if ((policy || resource) && !src) throw new Error(`no declaration "export const …: PolicyRule | ResourceRule = { code: '${c}' …" found under modules/`);
     const pack = packOfCode(c);
-    if (!pack) throw new Error(`guardrail code ${c} is in no pack of GUARDRAIL_PACKS (modules/guardrail-packs.ts)`);
+    if (!pack) throw new Error(`guardrail code ${c} is in no pack of GUARDRAIL_PACKS (modules/guardrails/guardrail-packs.ts)`);
     const scope = resource?.appliesTo === 'endpoint-security-groups' ? ENDPOINT_SCOPE : '';
     return {
       code: c,
@@ -288,7 +288,7 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     };
   });
   const lines: string[] = [
-    HEADER('the rule objects in `modules/rules/` and `guardrailCodes()` in `modules/guardrails.ts`'),
+    HEADER('the rule objects in `modules/guardrails/rules/` and `guardrailCodes()` in `modules/guardrails/guardrails.ts`'),
     '',
     '# Guardrail reference',
     '',
@@ -309,7 +309,7 @@ export function renderGuardrailReference(root: string = REPO_ROOT): string {
     '',
     '## Packs',
     '',
-    'The rules come in packs, one per AWS service (`GUARDRAIL_PACKS` in `modules/guardrail-packs.ts`). The Aspect runs every pack unless told otherwise;',
+    'The rules come in packs, one per AWS service (`GUARDRAIL_PACKS` in `modules/guardrails/guardrail-packs.ts`). The Aspect runs every pack unless told otherwise;',
     'an unknown pack name or an empty list throws `PLS_GUARDRAIL_PACK`. `Guardrails.suppress` accepts the code of any pack, selected or not (a',
     'suppression does not know which packs a stack runs; for a pack that is off it switches nothing off), and throws on a code of no pack.',
     'Every policy a module of this library renders (`CustomerManagedKey`, `ProtectedSecret`, `InterfaceEndpoint`) is checked by the policy rules',
