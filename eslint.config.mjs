@@ -18,6 +18,10 @@ export default tseslint.config(
               group: ['@cloud-copilot/iam-simulate', '@cloud-copilot/iam-simulate/*'],
               message: 'iam-simulate is AGPL: tests only, never modules/ or stacks/.',
             },
+            {
+              group: ['cdktf/lib', 'cdktf/lib/*'],
+              message: "cdktf internals only behind the synth engine's seam (stacks/engine/): use the engine's exports.",
+            },
           ],
         },
       ],
@@ -25,9 +29,28 @@ export default tseslint.config(
     },
   },
   {
+    // The synth engine is the one seam where cdktf internals (cdktf/lib/*) may be used.
+    files: ['stacks/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@cdktf/provider-aws', message: 'Deep imports only.' }],
+          patterns: [{ group: ['@cloud-copilot/iam-simulate', '@cloud-copilot/iam-simulate/*'], message: 'tests only' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@cdktf/provider-aws', message: 'Deep imports only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@cdktf/provider-aws', message: 'Deep imports only.' }],
+          patterns: [{ group: ['cdktf/lib', 'cdktf/lib/*'], message: 'cdktf internals only in stacks/engine/.' }],
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },

@@ -10,7 +10,7 @@ import { initValidatePlan, toolchainOrReportSkip } from '../helpers/terraform';
  * installed with its peers into a scratch app in the system temp directory (outside the repository),
  * a TypeScript app compiled against the shipped declarations that imports only the public entry
  * points, synthesized, and `terraform validate` run on the result. Needs the npm registry or cache
- * (`npm ci` fills it); the Terraform step follows REQUIRE_TERRAFORM like test/terraform/.
+ * (`npm ci` fills it); the Terraform step follows REQUIRE_TERRAFORM like the other slow tests.
  */
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
-const codeCache = resolve(__dirname, '..', '..', '..', 'dist', 'stacks', 'code-cache.js');
+const codeCache = resolve(__dirname, '..', '..', '..', 'dist', 'stacks', 'engine', 'code-cache.js');
 
 /** Runs `file` through runWithCodeCache in a fresh node (the cache is written at process exit); returns what it printed. */
 function run(file: string, nodeOptions = ''): { use: { used: boolean; producing: boolean; cacheFile: string }; printed: string } {
