@@ -15,7 +15,15 @@ import { KMS_ALIAS_PATTERN } from '../modules/kms/customer-managed-key';
 import { vpcCidrProblem } from '../modules/ec2/private-vpc';
 import { ipAddressTypesOfSubnets, quotedList, SUBNET_KINDS, SUBNETS_NEEDED, unreachableOverIpv6, UNREACHABLE_OVER_IPV6 } from '../modules/ec2/ip-address-types';
 import { checkIngressCidr, MIN_PUBLIC_SOURCES_REASON_LENGTH } from '../modules/ec2/endpoint-security-group';
-import { CidrRange, everyAddressOf, familiesCoveredEntirely, isCidrProblem, isPrivateRange, parseCidr, privateSpaceExpectation } from '../modules/ec2/cidr-ranges';
+import {
+  CidrRange,
+  everyAddressOf,
+  familiesCoveredEntirely,
+  isCidrProblem,
+  isPrivateRange,
+  parseCidr,
+  privateSpaceExpectation,
+} from '../modules/ec2/cidr-ranges';
 import {
   exactPrincipalPattern,
   exactPrincipalProblem,

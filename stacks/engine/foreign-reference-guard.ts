@@ -1,5 +1,4 @@
-import { IResolveContext, TerraformStack } from 'cdktf';
-import { ref } from 'cdktf/lib/tfExpression';
+import { IResolveContext, ref, TerraformStack } from 'cdktf';
 import { GuardrailError } from '../../modules/core/errors';
 
 /** The parts of cdktf's (unexported) Reference token this guard reads. */

@@ -12,6 +12,11 @@ const stackTrace = stackTraceModule as {
   captureCreationStack?: () => string[];
 };
 
+/** The runtime's token stack-trace capture as it is now (for checks that nothing replaced it). */
+export function tokenStackTraceCapture(): () => string[] {
+  return stackTrace.captureStackTrace;
+}
+
 /** The environment variable with which cdktn turns creation stacks off. */
 export const CDKTN_DISABLE_CREATION_STACK = 'CDKTN_DISABLE_CREATION_STACK';
 

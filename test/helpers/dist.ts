@@ -23,7 +23,13 @@ export function ensureBuilt(paths: readonly string[]): void {
 }
 
 /** The modules the audit CLI runs, for {@link ensureBuilt}. */
-export const AUDIT_SOURCES = ['tools/audit', 'tools/audit/trail-files', 'modules/cloudtrail/cloudtrail-audit', 'modules/cloudtrail/cloudtrail-stream', 'stacks/regular-file'];
+export const AUDIT_SOURCES = [
+  'tools/audit',
+  'tools/audit/trail-files',
+  'modules/cloudtrail/cloudtrail-audit',
+  'modules/cloudtrail/cloudtrail-stream',
+  'stacks/regular-file',
+];
 
 /** The TypeScript sources under `dir` (relative to the project root), as paths without extension, for {@link ensureBuilt}. */
 export function sourceFiles(dir: string): string[] {

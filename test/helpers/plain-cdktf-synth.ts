@@ -1,10 +1,9 @@
-import { App, Aspects } from 'cdktf';
-import { ref } from 'cdktf/lib/tfExpression';
-import * as stackTrace from 'cdktf/lib/tokens/private/stack-trace';
+import { App, Aspects, ref } from 'cdktf';
 import { Guardrails } from '../../modules/guardrails/guardrails';
 import { buildStacks } from '../../stacks/build-app';
 import { loadConfig } from '../../stacks/config';
 import { EnvironmentStack, PLAIN_CDKTF_CONTEXT } from '../../stacks/engine/environment-stack';
+import { tokenStackTraceCapture } from '../../stacks/engine/token-stack-traces';
 
 // The oracle of test/stacks/engine/cdktf-oracle.slow.test.ts, as a fresh process (run compiled:
 // node dist/test/helpers/plain-cdktf-synth.js CONFIG OUTDIR, with SYNTH_HCL_OUTPUT as for the app):
@@ -12,7 +11,7 @@ import { EnvironmentStack, PLAIN_CDKTF_CONTEXT } from '../../stacks/engine/envir
 // with none of the synth engine's overrides or patches. Prints what it checked of that as JSON.
 const [configFile, outdir] = process.argv.slice(2);
 const referenceResolve: unknown = (Object.getPrototypeOf(ref('oracle')) as { resolve: unknown }).resolve;
-const captureStackTrace = stackTrace.captureStackTrace;
+const captureStackTrace = tokenStackTraceCapture();
 
 const app = new App({ outdir, context: { [PLAIN_CDKTF_CONTEXT]: true } });
 const stacks = buildStacks(app, loadConfig(configFile)).flatMap((s): EnvironmentStack[] => [s.app, s.admin]);
@@ -26,6 +25,6 @@ const report = {
   withoutGuardrailsAspect: stacks.filter((s) => !Aspects.of(s).all.some((a) => a instanceof Guardrails)).map((s) => s.node.id),
   // No process-wide patch: cdktf's Reference token and its token stack traces are its own.
   referenceResolvePatched: (Object.getPrototypeOf(ref('oracle')) as { resolve: unknown }).resolve !== referenceResolve,
-  stackTracesPatched: stackTrace.captureStackTrace !== captureStackTrace || stackTrace.captureStackTrace().length === 0,
+  stackTracesPatched: tokenStackTraceCapture() !== captureStackTrace || tokenStackTraceCapture()().length === 0,
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -7,7 +7,13 @@ import { VpcEndpoint, VpcEndpointConfig } from '@cdktf/provider-aws/lib/vpc-endp
 import { VpcEndpointSecurityGroupAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-security-group-association';
 import { VpcSecurityGroupIngressRule, VpcSecurityGroupIngressRuleConfig } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EndpointSecurityGroup } from '../../../modules/ec2/endpoint-security-group';
-import { belongsToEndpointSecurityGroup, Guardrails, guardrailViolations, stackGuardrailViolations, synthesizedConfig } from '../../../modules/guardrails/guardrails';
+import {
+  belongsToEndpointSecurityGroup,
+  Guardrails,
+  guardrailViolations,
+  stackGuardrailViolations,
+  synthesizedConfig,
+} from '../../../modules/guardrails/guardrails';
 import { codes, exampleConfigGroupScope, guardedStack, guardrailErrors } from '../../helpers/guardrails';
 
 const postgresIngress: SecurityGroupIngress = {

@@ -1,7 +1,17 @@
 import { parseConfig } from '../../../stacks/config';
 import { defaultConfig, exampleConfigJson } from '../../helpers/configs';
 import { EnvironmentPolicies, IamPolicy, synthesizedPolicies } from '../../helpers/policies';
-import { ACCESS_MATRIX, checkOutcome, failingCells, mapPolicies, matrixCases, runCases, secretTarget, simulate, withoutConditionKey } from '../../helpers/simulation';
+import {
+  ACCESS_MATRIX,
+  checkOutcome,
+  failingCells,
+  mapPolicies,
+  matrixCases,
+  runCases,
+  secretTarget,
+  simulate,
+  withoutConditionKey,
+} from '../../helpers/simulation';
 
 /**
  * Negative controls: the simulation tests must be able to fail. Each control breaks one generated

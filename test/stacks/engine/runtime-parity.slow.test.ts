@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, TerraformOutput, TerraformStack, Testing, Token } from 'cdktf';
-import { call } from 'cdktf/lib/tfExpression';
+import { App, call, TerraformOutput, TerraformStack, Testing, Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { buildStacks, EnvironmentStacks } from '../../../stacks/build-app';
