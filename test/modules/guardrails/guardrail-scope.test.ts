@@ -199,7 +199,7 @@ describe('an endpoint group cannot be made to look like another group', () => {
 });
 
 describe('the default config', () => {
-  it('GIVEN default.json THEN every group and ingress rule is an endpoint group, and every stack passes Testing.synth(stack, true) (every example config: test/slow)', () => {
+  it('GIVEN default.json THEN every group and ingress rule is an endpoint group, and every stack passes Testing.synth(stack, true) (every example config: scope-examples.slow.test.ts)', () => {
     const stacks = exampleConfigGroupScope('default.json');
     expect(stacks.map((s) => ({ ...s, groups: s.groups > 0 }))).toEqual(
       stacks.map((s) => ({ stack: s.stack, groups: true, notEndpoint: [], synth: 'passed' })),
