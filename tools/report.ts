@@ -48,7 +48,7 @@ export function main(args: readonly string[], io: ReportIo): number {
     );
     return 0;
   } catch (e) {
-    if (!(e instanceof GuardrailError) && !(e instanceof SyntaxError)) throw e;
+    if (!(e instanceof GuardrailError)) throw e;
     io.err(`report: ${e.message}\n`);
     return 1;
   }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { partitionOf } from '../../modules/core/aws-identifiers';
 import { GuardrailError } from '../../modules/core/errors';
 import { AccessDecision, decideAccess, EvaluationRequest, PolicyOnPath } from '../../modules/iam/policy-evaluator';
 import { PolicyJson } from '../../modules/guardrails/rules/policy-rule';
+import { FileInputError, readRegularFile } from '../../stacks/regular-file';
 
 /**
  * The access report (`npm run report`): per environment, who can do what through which endpoint,
@@ -22,24 +22,43 @@ export interface SynthesizedStack {
   readonly json: StackJson;
 }
 
+/** Largest synthesized file the report reads (manifest.json or one stack's cdk.tf.json). */
+export const MAX_SYNTH_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The JSON of one file of a cdktf output directory, read only if it is a regular file of at most
+ * {@link MAX_SYNTH_FILE_BYTES} (a FIFO or `/dev/zero` named by a manifest is refused, not waited on).
+ */
+function readSynthJson(path: string, missing: string): unknown {
+  let text: string;
+  try {
+    text = readRegularFile(path, MAX_SYNTH_FILE_BYTES, 'a JSON file written by "npm run synth"');
+  } catch (e) {
+    if (!(e instanceof FileInputError)) throw e;
+    throw new GuardrailError('PLS_REPORT_NO_SYNTH', path, /\(ENOENT\)/.test(e.problem) ? missing : e.problem);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new GuardrailError(
+      'PLS_REPORT_NO_SYNTH',
+      path,
+      `found text that is not JSON (${(e as Error).message}); expected a JSON file written by "npm run synth"`,
+    );
+  }
+}
+
 /** Reads `manifest.json` and every `stacks/<name>/cdk.tf.json` of a cdktf output directory. */
 export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   const manifestPath = join(outdir, 'manifest.json');
-  if (!existsSync(manifestPath)) {
-    throw new GuardrailError('PLS_REPORT_NO_SYNTH', manifestPath, `found no file; expected the output of "npm run synth" (cdktf.out/manifest.json)`);
-  }
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
+  const manifest = readSynthJson(manifestPath, 'found no file; expected the output of "npm run synth" (cdktf.out/manifest.json)') as {
+    stacks?: Record<string, { synthesizedStackPath?: string }>;
+  };
   return Object.entries(manifest.stacks ?? {})
     .map(([name, entry]) => {
       const path = join(outdir, entry.synthesizedStackPath ?? join('stacks', name, 'cdk.tf.json'));
-      if (!existsSync(path)) {
-        throw new GuardrailError(
-          'PLS_REPORT_NO_SYNTH',
-          path,
-          `found no file for stack ${name}; expected JSON output (the report does not read HCL: run "npm run synth")`,
-        );
-      }
-      return { name, json: JSON.parse(readFileSync(path, 'utf8')) as StackJson };
+      const missing = `found no file for stack ${name}; expected JSON output (the report does not read HCL: run "npm run synth")`;
+      return { name, json: readSynthJson(path, missing) as StackJson };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,5 +1,9 @@
 // @cloud-copilot/iam-simulate is AGPL: imported from test/ only, to check the report's own evaluator against it.
+import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { buildAccessReport, readSynthesizedStacks, renderAccessReportMarkdown, renderMermaid, symbolize } from '../../../tools/report/access-report';
 import { parseConfig } from '../../../stacks/config';
@@ -205,6 +209,25 @@ describe('access report, other configs', () => {
     expect(() => readSynthesizedStacks('/nonexistent-synth-dir')).toThrow(
       /PLS_REPORT_NO_SYNTH.*manifest\.json: found no file; expected the output of "npm run synth"/,
     );
+  });
+
+  it('GIVEN a hostile output directory (a FIFO manifest, a stack path to /dev/zero, text that is not JSON) WHEN read THEN each is refused at once, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pls-report-hostile-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'manifest.json')]);
+      expect(() => readSynthesizedStacks(dir)).toThrow(
+        /PLS_REPORT_NO_SYNTH.*manifest\.json: found a FIFO \(named pipe\); expected a JSON file written by "npm run synth"/,
+      );
+      rmSync(join(dir, 'manifest.json'));
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'app-vpc': { synthesizedStackPath: '../../../../../../../dev/zero' } } }));
+      expect(() => readSynthesizedStacks(dir)).toThrow(/PLS_REPORT_NO_SYNTH.*\/dev\/zero: found a character device; expected a JSON file/);
+      writeFileSync(join(dir, 'manifest.json'), '{"stacks": ');
+      expect(() => readSynthesizedStacks(dir)).toThrow(/PLS_REPORT_NO_SYNTH.*manifest\.json: found text that is not JSON \(.+\); expected a JSON file/);
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'app-vpc': {} } }));
+      expect(() => readSynthesizedStacks(dir)).toThrow(/PLS_REPORT_NO_SYNTH.*cdk\.tf\.json: found no file for stack app-vpc; expected JSON output/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
