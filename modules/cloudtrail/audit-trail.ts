@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { assertTags } from '../core/aws-limits';
 import { Token } from 'cdktf';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
@@ -109,6 +109,8 @@ export class AuditTrail extends Construct {
   public readonly plannedFilters: readonly PlannedFilter[];
   /** ARN of the trail, known before apply (it is built from the name). */
   public readonly trailArn?: string;
+  /** The bucket policy, delivery role and role policy, and the document of each, which this construct validates itself. */
+  private readonly validatedPolicies = new Map<IConstruct, PolicyDocument>();
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -274,6 +276,7 @@ export class AuditTrail extends Construct {
         tags: terraformLiteralMap(props.tags),
         dependsOn: [bucketPolicy, rolePolicy],
       });
+      this.validatedPolicies.set(bucketPolicy, this.bucketPolicy).set(this.deliveryRole, trustPolicy).set(rolePolicy, deliveryPolicy);
       this.node.addValidation({
         validate: () => [
           ...validatePolicyDocument(this.bucketPolicy!, `${this.node.path}.bucketPolicy`),
@@ -319,6 +322,11 @@ export class AuditTrail extends Construct {
         tags: terraformLiteralMap(props.tags),
       });
     }
+  }
+
+  /** The policy document of `resource` (the bucket policy, delivery role or role policy) that this trail validates at synth, if it is one of them. */
+  public validatedPolicyOf(resource: IConstruct): PolicyDocument | undefined {
+    return this.validatedPolicies.get(resource);
   }
 }
 

@@ -1,9 +1,10 @@
 import { IConstruct } from 'constructs';
 import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { AuditTrail } from '../cloudtrail/audit-trail';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { invalidValue } from '../core/errors';
 import { InterfaceEndpoint } from '../ec2/interface-endpoint';
-import { PolicyKind } from '../iam/policy-document';
+import { PolicyDocument, PolicyKind } from '../iam/policy-document';
 import { validatePolicyJson } from '../iam/policy-validation';
 import { ProtectedSecret } from '../secretsmanager/protected-secret';
 import { GUARDRAIL_SUPPRESSION_METADATA, suppressionsOf } from './guardrail-suppressions';
@@ -16,11 +17,22 @@ export * from './guardrail-packs';
 export { belongsToEndpointSecurityGroup, isMarkedEndpointSecurityGroup, ENDPOINT_SECURITY_GROUP_METADATA } from './endpoint-security-group-scope';
 export type { EndpointGroupStackView } from './endpoint-security-group-scope';
 
-/** Resource attributes that hold an IAM policy, and the kind of policy each is. */
+/**
+ * Resource attributes that hold an IAM policy, and the kind of policy each is: the policy rules of that
+ * kind run on each (a policy that is one Terraform expression, such as a data source's `json`, is only
+ * known at plan time and is skipped).
+ */
 export const POLICY_ATTRIBUTES: Readonly<Record<string, { readonly attribute: string; readonly kind: PolicyKind }>> = {
   aws_kms_key: { attribute: 'policy', kind: 'key' },
   aws_secretsmanager_secret_policy: { attribute: 'policy', kind: 'resource' },
   aws_vpc_endpoint: { attribute: 'policy', kind: 'endpoint' },
+  aws_iam_role: { attribute: 'assume_role_policy', kind: 'trust' },
+  aws_iam_role_policy: { attribute: 'policy', kind: 'identity' },
+  aws_iam_policy: { attribute: 'policy', kind: 'identity' },
+  aws_iam_user_policy: { attribute: 'policy', kind: 'identity' },
+  aws_iam_group_policy: { attribute: 'policy', kind: 'identity' },
+  aws_s3_bucket_policy: { attribute: 'policy', kind: 'resource' },
+  aws_sns_topic_policy: { attribute: 'policy', kind: 'resource' },
 };
 
 /** Code of a policy that is not valid JSON (raised by `validatePolicyJson`). */
@@ -76,17 +88,25 @@ export function synthesizedConfig(resource: TerraformResource): TfConfig | undef
 }
 
 /**
- * True when the construct that owns the resource already runs the policy rules on the same
- * document (CustomerManagedKey, ProtectedSecret, InterfaceEndpoint validate their policy at synth),
- * so each policy problem is reported once.
+ * The policy document the construct that owns the resource validates itself at synth
+ * (CustomerManagedKey, ProtectedSecret, InterfaceEndpoint, AuditTrail), if any.
  */
-function policyCheckedByOwner(resource: TerraformResource): boolean {
+function policyValidatedByOwner(resource: TerraformResource): PolicyDocument | undefined {
   const owner = resource.node.scope;
-  return (
-    (owner instanceof CustomerManagedKey && owner.key === resource) ||
-    (owner instanceof ProtectedSecret && owner.secretPolicy === resource) ||
-    (owner instanceof InterfaceEndpoint && owner.vpcEndpoint === resource)
-  );
+  if (owner instanceof CustomerManagedKey && owner.key === resource) return owner.policy;
+  if (owner instanceof ProtectedSecret && owner.secretPolicy === resource) return owner.policy;
+  if (owner instanceof InterfaceEndpoint && owner.vpcEndpoint === resource) return owner.policy;
+  if (owner instanceof AuditTrail) return owner.validatedPolicyOf(resource);
+  return undefined;
+}
+
+/**
+ * True when the policy text the resource synthesizes is exactly the document its owner validates, so
+ * each policy problem is reported once; a policy replaced by an escape-hatch override is checked here.
+ */
+function policyCheckedByOwner(resource: TerraformResource, text: unknown): boolean {
+  const document = policyValidatedByOwner(resource);
+  return document !== undefined && Tokenization.resolve(document.lazyJson(), { scope: resource, resolver: RESOLVER, preparing: false }) === text;
 }
 
 function policyViolations(type: string, config: TfConfig, selection: RuleSelection): string[] {
@@ -128,7 +148,7 @@ function violationsOf(resource: TerraformResource, config: TfConfig, stack: Stac
     ...rulesFor(type, selection)
       .filter(inScope)
       .flatMap((rule) => rule.check({ type, config, resourceAt, resourcesOfType }).map((m) => `[${rule.code}] ${type}.${m}`)),
-    ...(policyCheckedByOwner(resource) ? [] : policyViolations(type, config, selection)),
+    ...(policyCheckedByOwner(resource, config[POLICY_ATTRIBUTES[type]?.attribute]) ? [] : policyViolations(type, config, selection)),
   ];
   if (messages.length === 0) return [];
   const suppressed = new Set(suppressionsOf(resource).map((s) => s.code));
@@ -204,6 +224,7 @@ export interface GuardrailsProps {
 /**
  * The guardrails (docs/guardrails.md) as an Aspect: add it to a stack with
  * `Aspects.of(stack).add(new Guardrails())` and every KMS key, secret, secret policy, VPC endpoint,
+ * IAM role and inline or managed policy, S3 bucket and SNS topic policy,
  * security group and ingress rule in the stack, whoever created it, is checked at synth (policies
  * with every policy rule, for their kind) by the rules of the selected packs (default: all). The
  * endpoint rules (`PLS_INGRESS_PORT`, `PLS_SG_INLINE_EGRESS`) run on endpoint security groups only

@@ -3,7 +3,12 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Aspects, TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey, KmsKeyConfig } from '@cdktf/provider-aws/lib/kms-key';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
 import { CustomerManagedKey } from '../../../modules/kms/customer-managed-key';
@@ -96,6 +101,69 @@ describe('Guardrails Aspect on a user stack', () => {
     const cmk = new CustomerManagedKey(stack, 'cmk', { alias: 'alias/app-data', policy });
     Guardrails.suppress(cmk, 'PLS_POLICY_UNKNOWN_ACTION', 'Action added by AWS this week, not yet in the IAM catalogue');
     expect(guardrailErrors(stack)).toEqual([]);
+  });
+
+  it('GIVEN a raw IAM role, role policy, managed policy, bucket policy and topic policy THEN each policy is checked by the rules of its kind', () => {
+    const stack = guardedStack();
+    const policy = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+    const role = new IamRole(stack, 'role', {
+      name: 'reader',
+      assumeRolePolicy: policy({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Resource: '*' }),
+    });
+    new IamRolePolicy(stack, 'inline', { role: role.id, policy: policy({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValu', Resource: '*' }) });
+    new IamPolicy(stack, 'managed', { policy: policy({ Effect: 'Allow', Action: 'kms:Decript', Resource: '*' }) });
+    new S3BucketPolicy(stack, 'bucket', {
+      bucket: 'b',
+      policy: policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }),
+    });
+    new SnsTopicPolicy(stack, 'topic', {
+      arn: 'arn:aws:sns:eu-central-1:111122223333:t',
+      policy: policy({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }),
+    });
+    const errors = guardrailErrors(stack);
+    expect(errors.map((e) => /^\[test\/([a-z]+)\] \[(PLS_[A-Z_]+)\] ([a-z_0-9]+\.[a-z_]+)/.exec(e)?.slice(1).join(' '))).toEqual([
+      'role PLS_POLICY_TRUST_RESOURCE aws_iam_role.assume_role_policy',
+      'inline PLS_POLICY_UNKNOWN_ACTION aws_iam_role_policy.policy',
+      'managed PLS_POLICY_UNKNOWN_ACTION aws_iam_policy.policy',
+      'bucket PLS_POLICY_PUBLIC_PRINCIPAL aws_s3_bucket_policy.policy',
+      'topic PLS_POLICY_PRINCIPAL_REQUIRED aws_sns_topic_policy.policy',
+    ]);
+  });
+
+  it('GIVEN an identity policy that is a data source expression THEN it is left to plan time, and a compliant one passes', () => {
+    const stack = guardedStack();
+    const role = new IamRole(stack, 'role', {
+      name: 'reader',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    new IamRolePolicy(stack, 'from-data', { role: role.id, policy: '${data.aws_iam_policy_document.reader.json}' });
+    const reader = new PolicyDocument({
+      kind: 'identity',
+      statements: [
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:eu-central-1:111122223333:secret:app-AbCdEf'] }),
+      ],
+    });
+    new IamRolePolicy(stack, 'typed', { role: role.id, policy: reader.lazyJson() });
+    expect(guardrailErrors(stack)).toEqual([]);
+  });
+
+  it('GIVEN a CustomerManagedKey whose key policy is replaced by an escape-hatch override THEN the Aspect checks the policy that synthesizes', () => {
+    const stack = guardedStack();
+    const policy = new PolicyDocument({ kind: 'key' });
+    policy.addStatements(new PolicyStatement({ sid: 'EnableIamPolicies', principal: { AWS: ['arn:aws:iam::111122223333:root'] }, actions: ['kms:*'] }));
+    const cmk = new CustomerManagedKey(stack, 'cmk', { alias: 'alias/app-data', policy });
+    expect(guardrailErrors(stack)).toEqual([]);
+    cmk.key.addOverride(
+      'policy',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decript', Resource: '*' }],
+      }),
+    );
+    expect(guardrailErrors(stack)).toEqual([expect.stringMatching(/^\[test\/cmk\/key\] \[PLS_POLICY_UNKNOWN_ACTION\] aws_kms_key\.policy: .*"kms:Decript"/)]);
   });
 
   it('GIVEN a resource type no guardrail covers THEN it gets no guardrail validation', () => {
