@@ -8,8 +8,8 @@ import { listOf, TfConfig } from './rules/resource-rule';
  */
 export const ENDPOINT_SECURITY_GROUP_METADATA = 'cdktf-privatelink-secrets:endpoint-security-group';
 
-/** Resource types whose ingress rules belong to the group their `security_group_id` names. */
-const RULE_TYPES = new Set(['aws_vpc_security_group_ingress_rule', 'aws_security_group_rule']);
+/** Resource types whose rules (ingress or egress) belong to the group their `security_group_id` names. */
+const RULE_TYPES = new Set(['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_security_group_rule']);
 
 /** What the scope needs to know of the stack. */
 export interface EndpointGroupStackView {
@@ -133,7 +133,7 @@ function addressOf(resource: TerraformResource): string {
  *   `Guardrails.markEndpointSecurityGroup`;
  * - or the stack has an endpoint whose groups cannot be read at synth (a variable, a local, a data
  *   source, another resource's attribute, a template): then every group of the stack is one.
- * An ingress rule resource follows its `security_group_id`; one whose group cannot be followed (a
+ * A rule resource (ingress or egress) follows its `security_group_id`; one whose group cannot be followed (a
  * variable, a local, a data source) counts as an endpoint rule when the stack has any endpoint group.
  */
 export function belongsToEndpointSecurityGroup(resource: TerraformResource, config: TfConfig, view: EndpointGroupStackView): boolean {

@@ -52,7 +52,7 @@ describe('guardrail packs', () => {
 
   it('GIVEN the packs THEN resource rules of a pack cover only resource types of its service', () => {
     const prefixes: Record<GuardrailPackName, RegExp> = {
-      ec2: /^aws_(security_group|vpc_security_group_ingress_rule|security_group_rule|vpc_endpoint)$/,
+      ec2: /^aws_(security_group|vpc_security_group_(ingress|egress)_rule|security_group_rule|vpc_endpoint)$/,
       kms: /^aws_kms_/,
       secretsmanager: /^aws_secretsmanager_/,
       iam: /^$/,

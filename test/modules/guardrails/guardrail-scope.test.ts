@@ -5,6 +5,7 @@ import { SecurityGroup, SecurityGroupConfig, SecurityGroupIngress } from '@cdktf
 import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule';
 import { VpcEndpoint, VpcEndpointConfig } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointSecurityGroupAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-security-group-association';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule, VpcSecurityGroupIngressRuleConfig } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EndpointSecurityGroup } from '../../../modules/ec2/endpoint-security-group';
 import {
@@ -195,6 +196,69 @@ describe('an endpoint group cannot be made to look like another group', () => {
     });
     expect(belongsToEndpointSecurityGroup(rule, synthesizedConfig(rule)!, { resourcesOfType: () => [], resources: () => [rule] })).toBe(false);
     expect(guardrailErrors(stack)).toEqual([]);
+  });
+});
+
+describe('egress rule resources on endpoint security groups', () => {
+  const egressRule = (groupId: string) => ({
+    securityGroupId: groupId,
+    ipProtocol: 'tcp',
+    fromPort: 443,
+    toPort: 443,
+    cidrIpv4: '10.20.0.0/16',
+    description: 'HTTPS out',
+  });
+
+  it('GIVEN an EndpointSecurityGroup with an aws_vpc_security_group_egress_rule added on its id THEN synth fails with PLS_SG_INLINE_EGRESS on the rule', () => {
+    const errors = errorsOf((s) => {
+      const endpoints = new EndpointSecurityGroup(s, 'endpoints', { vpcId: 'vpc-0a1b2c3d', allowedCidrs: ['10.20.0.0/16'] });
+      endpointUsing(s, [endpoints.securityGroupId]);
+      new VpcSecurityGroupEgressRule(s, 'out', egressRule(endpoints.securityGroupId));
+    });
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^\[test\/out\] \[PLS_SG_INLINE_EGRESS\] aws_vpc_security_group_egress_rule\.security_group_id: found an egress rule on an endpoint security group \("\$\{aws_security_group\.endpoints_[^"]*\.id\}"\); expected none/,
+      ),
+    ]);
+  });
+
+  it('GIVEN an aws_security_group_rule of type egress on a group an endpoint names THEN it fails, and one of type ingress on 443 passes', () => {
+    const withRule = (type: 'egress' | 'ingress') =>
+      errorsOf((s) => {
+        const group = new SecurityGroup(s, 'endpoint-group', { vpcId: 'vpc-0a1b2c3d', description: 'Interface endpoints: tcp/443' });
+        endpointUsing(s, [group.id]);
+        new SecurityGroupRule(s, 'rule', {
+          type,
+          securityGroupId: group.id,
+          protocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          cidrBlocks: ['10.20.0.0/16'],
+          description: 'HTTPS',
+        });
+      });
+    expect(codes(withRule('egress'))).toEqual(['PLS_SG_INLINE_EGRESS']);
+    expect(withRule('ingress')).toEqual([]);
+  });
+
+  it('GIVEN an egress rule resource on a group of the stack no endpoint uses, or on a literal id no endpoint names THEN synth passes', () => {
+    expect(
+      errorsOf((s) => {
+        const postgres = new SecurityGroup(s, 'postgres', postgresGroup);
+        const endpoints = new EndpointSecurityGroup(s, 'endpoints', { vpcId: 'vpc-0a1b2c3d', allowedCidrs: ['10.20.0.0/16'] });
+        endpointUsing(s, [endpoints.securityGroupId]);
+        new VpcSecurityGroupEgressRule(s, 'postgres-out', egressRule(postgres.id));
+        new VpcSecurityGroupEgressRule(s, 'other-out', egressRule('sg-0db0db0db0db0db00'));
+      }),
+    ).toEqual([]);
+  });
+
+  it('GIVEN an egress rule resource on the literal id an endpoint names THEN synth fails', () => {
+    const errors = errorsOf((s) => {
+      endpointUsing(s, ['sg-0db0db0db0db0db00']);
+      new VpcSecurityGroupEgressRule(s, 'out', egressRule('sg-0db0db0db0db0db00'));
+    });
+    expect(codes(errors)).toEqual(['PLS_SG_INLINE_EGRESS']);
   });
 });
 
