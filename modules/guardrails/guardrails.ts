@@ -104,16 +104,18 @@ function policyValidatedByOwner(resource: TerraformResource): PolicyDocument | u
  * True when the policy text the resource synthesizes is exactly the document its owner validates, so
  * each policy problem is reported once; a policy replaced by an escape-hatch override is checked here.
  */
-function policyCheckedByOwner(resource: TerraformResource, text: unknown): boolean {
+function policyCheckedByOwner(resource: TerraformResource, text: string): boolean {
   const document = policyValidatedByOwner(resource);
   return document !== undefined && Tokenization.resolve(document.lazyJson(), { scope: resource, resolver: RESOLVER, preparing: false }) === text;
 }
 
-function policyViolations(type: string, config: TfConfig, selection: RuleSelection): string[] {
+/** The policy rules' findings on the resource's policy attribute, unless its owner validates that very document. */
+function policyViolations(resource: TerraformResource, config: TfConfig, selection: RuleSelection): string[] {
+  const type = resource.terraformResourceType;
   const target = POLICY_ATTRIBUTES[type];
   if (!selection.policyJson && selection.policyRules.length === 0) return [];
   const text = target ? config[target.attribute] : undefined;
-  if (typeof text !== 'string' || text.trim() === '') return [];
+  if (typeof text !== 'string' || text.trim() === '' || policyCheckedByOwner(resource, text)) return [];
   try {
     JSON.parse(text);
   } catch {
@@ -148,7 +150,7 @@ function violationsOf(resource: TerraformResource, config: TfConfig, stack: Stac
     ...rulesFor(type, selection)
       .filter(inScope)
       .flatMap((rule) => rule.check({ type, config, resourceAt, resourcesOfType }).map((m) => `[${rule.code}] ${type}.${m}`)),
-    ...(policyCheckedByOwner(resource, config[POLICY_ATTRIBUTES[type]?.attribute]) ? [] : policyViolations(type, config, selection)),
+    ...policyViolations(resource, config, selection),
   ];
   if (messages.length === 0) return [];
   const suppressed = new Set(suppressionsOf(resource).map((s) => s.code));
