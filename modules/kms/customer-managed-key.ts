@@ -4,7 +4,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { invalidValue } from '../core/errors';
 import { ImportedKmsKey } from './imported-kms-key';
-import { IKmsKeyReference, KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, keyUsageStatements } from './kms-key-reference';
+import { IKmsKeyReference } from './kms-key-reference';
+import { KmsKeyBase } from './kms-key-base';
 import { assertPolicyKind, PolicyDocument } from '../iam/policy-document';
 import { PolicyStatement } from '../iam/policy-statement';
 import { validatePolicyDocument } from '../iam/policy-validation';
@@ -36,7 +37,7 @@ export const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
  * `prevent_destroy`, and a key policy rendered at synth and never applied with the lockout safety
  * check bypassed.
  */
-export class CustomerManagedKey extends Construct implements IKmsKeyReference {
+export class CustomerManagedKey extends KmsKeyBase {
   /**
    * A key created elsewhere, by its ARN, for props that take a key (`ProtectedSecret`'s `kmsKey`)
    * and for its grants. A literal ARN is checked at synth (`PLS_KMS_KEY_ARN` names `keyArn`: an
@@ -110,20 +111,5 @@ export class CustomerManagedKey extends Construct implements IKmsKeyReference {
   /** Unknown at synth: the key is created in the provider's region. */
   public get keyRegion(): string | undefined {
     return undefined;
-  }
-
-  /** `kms:Decrypt` on this key (identity-policy statements; the key policy still decides where from). */
-  public grantDecrypt(): PolicyStatement[] {
-    return keyUsageStatements(this.keyArn, KEY_DECRYPT_ACTIONS);
-  }
-
-  /** `kms:Encrypt`, `kms:GenerateDataKey*`, `kms:ReEncrypt*` on this key (identity-policy statements). */
-  public grantEncrypt(): PolicyStatement[] {
-    return keyUsageStatements(this.keyArn, KEY_ENCRYPT_ACTIONS);
-  }
-
-  /** {@link grantDecrypt} and {@link grantEncrypt} in one statement. */
-  public grantEncryptDecrypt(): PolicyStatement[] {
-    return keyUsageStatements(this.keyArn, [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS]);
   }
 }

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
-import { IKmsKeyReference, isUnresolvedValue, KEY_DECRYPT_ACTIONS, KEY_ENCRYPT_ACTIONS, keyUsageStatements, parseKeyArn } from './kms-key-reference';
-import { PolicyStatement } from '../iam/policy-statement';
+import { isUnresolvedValue, parseKeyArn } from './kms-key-reference';
+import { KmsKeyBase } from './kms-key-base';
 
 /**
  * A KMS key created outside this app, known by its ARN: what `CustomerManagedKey.fromKeyArn`
  * returns. It creates no resource; a literal ARN is checked at synth (partition, region, account,
  * `key/<key id>`), a Terraform reference is taken as it is.
  */
-export class ImportedKmsKey extends Construct implements IKmsKeyReference {
+export class ImportedKmsKey extends KmsKeyBase {
   /** ARN of the key, as given. */
   public readonly keyArn: string;
   /** Key id: from a literal ARN, else the Terraform expression that takes it from the ARN. */
@@ -31,20 +31,5 @@ export class ImportedKmsKey extends Construct implements IKmsKeyReference {
       this.keyId = parsed.keyId;
       this.keyRegion = parsed.region;
     }
-  }
-
-  /** `kms:Decrypt` on this key (identity-policy statements). */
-  public grantDecrypt(): PolicyStatement[] {
-    return keyUsageStatements(this.keyArn, KEY_DECRYPT_ACTIONS);
-  }
-
-  /** `kms:Encrypt`, `kms:GenerateDataKey*`, `kms:ReEncrypt*` on this key (identity-policy statements). */
-  public grantEncrypt(): PolicyStatement[] {
-    return keyUsageStatements(this.keyArn, KEY_ENCRYPT_ACTIONS);
-  }
-
-  /** {@link grantDecrypt} and {@link grantEncrypt} in one statement. */
-  public grantEncryptDecrypt(): PolicyStatement[] {
-    return keyUsageStatements(this.keyArn, [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS]);
   }
 }

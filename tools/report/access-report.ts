@@ -3,6 +3,7 @@ import { partitionOf } from '../../modules/core/aws-identifiers';
 import { GuardrailError } from '../../modules/core/errors';
 import { AccessDecision, decideAccess, EvaluationRequest, PolicyOnPath } from '../../modules/iam/policy-evaluator';
 import { PolicyJson } from '../../modules/guardrails/rules/policy-rule';
+import { JsonTextError, parseJsonStrict } from '../../stacks/config-json';
 import { FileInputError, readRegularFile } from '../../stacks/regular-file';
 
 /**
@@ -27,7 +28,8 @@ export const MAX_SYNTH_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The JSON of one file of a cdktf output directory, read only if it is a regular file of at most
- * {@link MAX_SYNTH_FILE_BYTES} (a FIFO or `/dev/zero` named by a manifest is refused, not waited on).
+ * {@link MAX_SYNTH_FILE_BYTES} (a FIFO or `/dev/zero` named by a manifest is refused, not waited on), parsed
+ * with the depth bound the config and the audit use (`parseJsonStrict`).
  */
 function readSynthJson(path: string, missing: string): unknown {
   let text: string;
@@ -38,13 +40,10 @@ function readSynthJson(path: string, missing: string): unknown {
     throw new GuardrailError('PLS_REPORT_NO_SYNTH', path, /\(ENOENT\)/.test(e.problem) ? missing : e.problem);
   }
   try {
-    return JSON.parse(text);
+    return parseJsonStrict(text).value;
   } catch (e) {
-    throw new GuardrailError(
-      'PLS_REPORT_NO_SYNTH',
-      path,
-      `found text that is not JSON (${(e as Error).message}); expected a JSON file written by "npm run synth"`,
-    );
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new GuardrailError('PLS_REPORT_NO_SYNTH', path, `found text that is not JSON (${e.message}); expected a JSON file written by "npm run synth"`);
   }
 }
 
